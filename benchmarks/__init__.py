@@ -1,0 +1,1 @@
+"""Benchmarks against the peers each capability must beat; ratios come from the same run."""

@@ -1,0 +1,30 @@
+"""Filtering, B-spline interpolation and medical-volume resampling in JAX.
+
+scipy.ndimage-exact, under ``jit``, ``vmap`` and ``grad`` on CPU, GPU and TPU.
+
+Public names load lazily, so ``import jaxresample`` does not import JAX until a function
+is used. The scipy twins also live in :mod:`jaxresample.ndimage`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+from ._lazy import attach
+
+try:
+    __version__ = version("jaxresample")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+#: public name -> private module that defines it
+EXPORTS: dict[str, str] = {
+    "ScipyRuntimeError": "._validation",
+}
+
+if TYPE_CHECKING:
+    from ._validation import ScipyRuntimeError as ScipyRuntimeError
+
+__getattr__, __dir__, _names = attach(__name__, EXPORTS)
+__all__ = [*_names, "__version__"]

@@ -1,0 +1,111 @@
+"""dtype policy: output-dtype resolution, compute dtypes, and scipy's integer rules.
+
+* scipy-named functions return the input dtype (or the dtype given as ``output``).
+* Filters **truncate** toward zero into integer outputs; interpolation **rounds half away
+  from zero**. Both saturate at the integer type's range (scipy's C cast is undefined
+  there; saturation is the only safe choice and what scipy gives in practice for uint8).
+* Work happens in float32 for every input of 32 bits or fewer (integers, float16,
+  bfloat16, float32) and in float64 only for float64/int64 inputs under ``JAX_ENABLE_X64``.
+  Nothing is upcast to float64 by the library.
+* ``output=np.float64`` with x64 disabled gives float32, like every JAX function (JAX
+  canonicalises 64-bit dtypes to 32-bit ones unless ``jax_enable_x64`` is set).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._validation import fmt
+
+__all__ = ["cast_result", "check_input_dtype", "compute_dtype", "output_dtype"]
+
+Rule = Literal["truncate", "round"]
+
+
+def check_input_dtype(dtype: Any, *, fn: str, name: str = "input", complex_ok: bool = True):
+    """Refuse dtypes the library does not handle (bool; complex where ``complex_ok`` is False).
+
+    Raises:
+      TypeError: with the dtype received and what to do instead.
+    """
+    dt = np.dtype(dtype)
+    if dt == np.bool_:
+        raise TypeError(
+            f"{fn}: {name} has dtype bool, which is not supported; "
+            "cast it to uint8 or float32 first"
+        )
+    if not (
+        jnp.issubdtype(dt, jnp.integer)
+        or jnp.issubdtype(dt, jnp.floating)
+        or (complex_ok and jnp.issubdtype(dt, jnp.complexfloating))
+    ):
+        kinds = "integer, floating or complex" if complex_ok else "integer or floating"
+        raise TypeError(f"{fn}: {name} must have an {kinds} dtype; got {dt}")
+    return dt
+
+
+def output_dtype(output: Any, input_dtype: Any, *, fn: str) -> np.dtype:
+    """Resolve scipy's ``output`` argument (None or a dtype) to a canonical JAX dtype.
+
+    Raises:
+      TypeError: ``output`` is an array (JAX arrays are immutable) or not a dtype.
+    """
+    if output is None:
+        return np.dtype(jax.dtypes.canonicalize_dtype(input_dtype))
+    if isinstance(output, (np.ndarray, jax.Array)):
+        raise TypeError(
+            f"{fn}: output must be None or a dtype; got {fmt(output)}. JAX arrays are "
+            "immutable, so the result cannot be written into an existing array: use the "
+            "return value"
+        )
+    try:
+        dt = np.dtype(output)
+    except TypeError:
+        raise TypeError(f"{fn}: output must be None or a dtype; got {fmt(output)}") from None
+    check_input_dtype(dt, fn=fn, name="output")
+    return np.dtype(jax.dtypes.canonicalize_dtype(dt))
+
+
+def compute_dtype(*dtypes: Any) -> np.dtype:
+    """The dtype arithmetic happens in, for inputs (and outputs) of the given dtypes.
+
+    float32 (or complex64) unless one of them is a 64-bit type and x64 is enabled.
+    """
+    wide = any(np.dtype(d).itemsize >= 8 and np.dtype(d).kind in "iuf" for d in dtypes)
+    wide = wide or any(np.dtype(d) == np.complex128 for d in dtypes)
+    cplx = any(np.dtype(d).kind == "c" for d in dtypes)
+    base: type[np.inexact]
+    if cplx:
+        base = np.complex128 if wide else np.complex64
+    else:
+        base = np.float64 if wide else np.float32
+    return np.dtype(jax.dtypes.canonicalize_dtype(base))
+
+
+def cast_result(x: jax.Array, out_dtype: Any, *, rule: Rule) -> jax.Array:
+    """Cast a float result to ``out_dtype`` with scipy's rule for integer outputs.
+
+    ``rule='truncate'`` (filters) rounds toward zero, ``rule='round'`` (interpolation) rounds
+    half away from zero. Integer outputs saturate at their range; NaN becomes 0.
+    Complex results cast to a real dtype keep the real part.
+    """
+    dt = np.dtype(out_dtype)
+    if jnp.issubdtype(x.dtype, jnp.complexfloating) and dt.kind != "c":
+        x = jnp.real(x)
+    if dt.kind not in "iu":
+        return x.astype(dt)
+    if rule == "round":
+        x = jnp.sign(x) * jnp.floor(jnp.abs(x) + 0.5)
+    else:
+        x = jnp.trunc(x)
+    info = np.iinfo(dt)
+    lo = np.asarray(info.min, x.dtype)
+    hi = np.asarray(info.max, x.dtype)  # may round up to 2**k in float32: handled below
+    x = jnp.where(jnp.isnan(x), jnp.zeros((), x.dtype), x)
+    safe = jnp.clip(x, lo, hi)
+    out = jnp.where(safe >= hi, np.asarray(info.max, dt), safe.astype(dt))
+    return jnp.where(safe <= lo, np.asarray(info.min, dt), out)

@@ -1,0 +1,165 @@
+"""Argument validation shared by every public function.
+
+Every message names the function, the parameter, the value received and what is allowed.
+Nothing here is jitted: these helpers run in the public wrappers, before tracing, so errors
+surface early and with context (DESIGN §2.3a).
+"""
+
+from __future__ import annotations
+
+import numbers
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import jax
+import numpy as np
+
+__all__ = [
+    "ScipyRuntimeError",
+    "axes_tuple",
+    "check_choice",
+    "concrete_float",
+    "concrete_int",
+    "fmt",
+    "is_traced",
+    "per_axis",
+    "static_int",
+]
+
+T = TypeVar("T")
+
+
+class ScipyRuntimeError(ValueError, RuntimeError):
+    """A bad argument where scipy.ndimage raises ``RuntimeError``.
+
+    It is both a :class:`ValueError` (the library's rule for bad values) and a
+    :class:`RuntimeError` (so ``except RuntimeError`` written for scipy keeps working), and
+    its message contains scipy's text, e.g. ``"boundary mode not supported"`` or
+    ``"sequence argument must have length equal to input rank"``.
+    """
+
+
+def fmt(value: Any, limit: int = 60) -> str:
+    """Short ``repr`` of a user value for an error message (arrays by shape and dtype)."""
+    if isinstance(value, jax.core.Tracer):
+        return f"a traced value of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (np.ndarray, jax.Array)) and value.size > 8:
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def is_traced(value: Any) -> bool:
+    """Whether ``value`` (or any leaf of it) is an abstract JAX tracer."""
+    return any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(value))
+
+
+def check_choice(value: Any, allowed: Sequence[Any], *, fn: str, name: str) -> Any:
+    """Return ``value`` if it is one of ``allowed``; raise a ValueError naming the choices."""
+    try:
+        ok = bool(value in allowed)
+    except (TypeError, ValueError):  # unhashable, or an array (ambiguous truth value)
+        ok = False
+    if not ok:
+        shown = sorted(allowed, key=repr)
+        raise ValueError(f"{fn}: {name} must be one of {shown}; got {fmt(value)}")
+    return value
+
+
+def _concrete(value: Any, convert: Callable[[Any], T], *, fn: str, name: str, fix: str) -> T:
+    if is_traced(value):
+        raise TypeError(f"{fn}: {name} must be a concrete (static) value; {fix}")
+    try:
+        return convert(value)
+    except jax.errors.ConcretizationTypeError:
+        raise TypeError(f"{fn}: {name} must be a concrete (static) value; {fix}") from None
+
+
+def concrete_float(value: Any, *, fn: str, name: str, fix: str = "") -> float:
+    """Return ``value`` as a Python float, or raise TypeError when it is traced.
+
+    ``fix`` tells the user how to change the call (e.g. "pass radius=... to use a traced
+    sigma"); it is appended to the message.
+    """
+    out = _concrete(value, lambda v: float(np.asarray(v)), fn=fn, name=name, fix=fix)
+    return out
+
+
+def concrete_int(value: Any, *, fn: str, name: str, fix: str = "") -> int:
+    """Return ``value`` as a Python int, or raise TypeError when it is traced or not integral."""
+    out = _concrete(value, lambda v: v, fn=fn, name=name, fix=fix)
+    return static_int(out, fn=fn, name=name)
+
+
+def static_int(
+    value: Any, *, fn: str, name: str, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return ``value`` as a Python int within ``[minimum, maximum]``.
+
+    Raises:
+      TypeError: ``value`` is not an integer (floats such as ``2.0`` are refused as scipy does
+        for axes; bools are refused).
+      ValueError: out of range.
+    """
+    if isinstance(value, bool) or is_traced(value):
+        raise TypeError(f"{fn}: {name} must be a static integer; got {fmt(value)}")
+    try:
+        out = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{fn}: {name} must be an integer; got {fmt(value)}") from None
+    if (minimum is not None and out < minimum) or (maximum is not None and out > maximum):
+        lo = "-inf" if minimum is None else minimum
+        hi = "inf" if maximum is None else maximum
+        raise ValueError(f"{fn}: {name} must be in [{lo}, {hi}]; got {out}")
+    return out
+
+
+def per_axis(value: Any, n: int, *, fn: str, name: str) -> tuple[Any, ...]:
+    """Normalise a scalar, or one value per axis, to a tuple of ``n`` values.
+
+    Strings and 0-d arrays count as scalars. Traced values are kept as they are (a traced
+    1-D array of length ``n`` becomes a tuple of traced scalars).
+
+    Raises:
+      ScipyRuntimeError: a sequence whose length is not ``n`` (scipy's ``RuntimeError``).
+    """
+    if isinstance(value, (str, bytes, numbers.Number)) or np.ndim(value) == 0:
+        return (value,) * n
+    if np.ndim(value) > 1:
+        raise ValueError(f"{fn}: {name} must be a scalar or a 1-D sequence; got {fmt(value)}")
+    items = tuple(value[i] for i in range(len(value)))
+    if len(items) != n:
+        raise ScipyRuntimeError(
+            f"{fn}: sequence argument must have length equal to input rank: "
+            f"{name} has {len(items)} entries for {n} axes"
+        )
+    return items
+
+
+def axes_tuple(axes: Any, ndim: int, *, fn: str, name: str = "axes") -> tuple[int, ...]:
+    """Canonicalise ``axes`` (None, an int or a sequence of ints) to sorted-as-given tuple.
+
+    Negative axes count from the end. ``None`` means every axis.
+
+    Raises:
+      TypeError: an axis is not an integer (e.g. ``1.0``).
+      ValueError: an axis is out of range, or repeated.
+    """
+    if axes is None:
+        return tuple(range(ndim))
+    items = (axes,) if np.ndim(axes) == 0 else tuple(axes)
+    out = []
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, (numbers.Integral, np.integer)):
+            raise TypeError(f"{fn}: {name} must be integers; got {fmt(axes)}")
+        a = int(a)
+        if not -ndim <= a < ndim:
+            raise ValueError(
+                f"{fn}: {name} entry {a} is out of range for an input with {ndim} dimensions "
+                f"(allowed: {-ndim} to {ndim - 1})"
+            )
+        out.append(a % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{fn}: {name} must be unique; got {fmt(axes)}")
+    return tuple(out)

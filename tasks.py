@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Project runner: creates or reuses a virtual environment, then runs one job.
+
+Needs nothing but Python >= 3.11 and access to the package index::
+
+    python3 tasks.py demo        # the main job: resample a volume, write a NIfTI and a PNG
+    python3 tasks.py test        # the whole test suite (float32), doctests included
+    python3 tasks.py test-x64    # the suite again with JAX_ENABLE_X64=1
+    python3 tasks.py lint        # ruff check, ruff format --check, mypy
+    python3 tasks.py docs        # Sphinx build with -W
+    python3 tasks.py wheel       # build the wheel, install it in a clean venv, import it
+    python3 tasks.py bench       # the benchmarks against their peers
+
+Extra arguments after the job name go to the underlying command (pytest, the CLI, ...).
+The environment lives in ``.venv`` (override with ``JAXRESAMPLE_VENV``) and is refreshed
+whenever ``pyproject.toml`` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = Path(os.environ.get("JAXRESAMPLE_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+# What each job installs: pip arguments on top of the project itself.
+PROFILES: dict[str, list[str]] = {
+    "demo": ["-e", ".[plot]"],
+    "test": ["-e", ".[plot]", "--group", "test"],
+    "lint": ["-e", ".", "--group", "test", "--group", "lint"],
+    "docs": ["-e", ".[plot]", "--group", "docs", "--group", "test"],
+    "bench": ["-e", ".", "--group", "test"],
+    "wheel": ["build>=1.2"],
+}
+
+
+def _run(cmd: list[str | Path], **kw: object) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    kw.setdefault("cwd", ROOT)
+    subprocess.run([str(c) for c in cmd], check=True, **kw)  # type: ignore[call-overload]
+
+
+def ensure_env(profile: str) -> None:
+    """Create ``VENV`` if needed and install what ``profile`` needs (once per pyproject change)."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - runs before any venv exists
+        sys.exit(f"tasks.py: Python >= 3.11 is required, this is {sys.version.split()[0]}")
+    if not PY.exists():
+        print(f"creating virtual environment {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        # PEP 735 dependency groups (`pip install --group`) need pip >= 25.1.
+        _run([PY, "-m", "pip", "install", "-q", "--upgrade", "pip>=25.1"])
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    stamp = VENV / f".installed-{profile}-{digest}"
+    if stamp.exists():
+        return
+    _run([PY, "-m", "pip", "install", "-q", *PROFILES[profile]])
+    stamp.touch()
+
+
+def job_demo(args: list[str]) -> None:
+    ensure_env("demo")
+    _run([BIN / "jaxresample", "demo", *args])
+
+
+def _pytest(args: list[str], *, x64: bool) -> None:
+    ensure_env("test")
+    env = dict(os.environ, JAX_ENABLE_X64="1" if x64 else "0")
+    env.setdefault("JAXRESAMPLE_HYPOTHESIS_PROFILE", "ci")
+    cmd: list[str | Path] = [PY, "-m", "pytest", "-n", "auto", "-q", *args]
+    _run(cmd, env=env)
+
+
+def job_test(args: list[str]) -> None:
+    _pytest(args, x64=False)
+
+
+def job_test_x64(args: list[str]) -> None:
+    _pytest(args, x64=True)
+
+
+def job_lint(args: list[str]) -> None:
+    ensure_env("lint")
+    _run([BIN / "ruff", "check", "."])
+    _run([BIN / "ruff", "format", "--check", "."])
+    _run([BIN / "mypy"])
+
+
+def job_docs(args: list[str]) -> None:
+    ensure_env("docs")
+    out = ROOT / "docs" / "_build" / "html"
+    _run([PY, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "docs", out, *args])
+
+
+def job_wheel(args: list[str]) -> None:
+    ensure_env("wheel")
+    dist = Path(tempfile.mkdtemp(prefix="jaxresample-dist-"))
+    _run([PY, "-m", "build", "--wheel", "--outdir", dist])
+    wheels = sorted(dist.glob("*.whl"))
+    names = subprocess.run(
+        [PY, "-m", "zipfile", "-l", wheels[0]], check=True, capture_output=True, text=True
+    ).stdout
+    if "tests/" in names or "conftest" in names:
+        sys.exit("tasks.py wheel: the wheel contains tests")
+    clean = dist / "venv"
+    venv.EnvBuilder(with_pip=True).create(clean)
+    cbin = clean / ("Scripts" if os.name == "nt" else "bin")
+    _run([cbin / "python", "-m", "pip", "install", "-q", wheels[0]])
+    probe = (
+        "import sys, jaxresample; "
+        "assert 'scipy' not in sys.modules and 'nibabel' not in sys.modules; "
+        "print('installed wheel imports:', jaxresample.__version__)"
+    )
+    _run([cbin / "python", "-c", probe], cwd=dist)
+    _run([cbin / "jaxresample", "--version"], cwd=dist)
+    shutil.rmtree(dist, ignore_errors=True)
+
+
+def job_bench(args: list[str]) -> None:
+    ensure_env("bench")
+    _run([PY, "-m", "benchmarks", *args])
+
+
+JOBS = {
+    "demo": job_demo,
+    "test": job_test,
+    "test-x64": job_test_x64,
+    "lint": job_lint,
+    "docs": job_docs,
+    "wheel": job_wheel,
+    "bench": job_bench,
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in JOBS:
+        print(__doc__)
+        print(f"tasks.py: choose a job from {sorted(JOBS)}", file=sys.stderr)
+        return 2
+    try:
+        JOBS[argv[0]](argv[1:])
+    except subprocess.CalledProcessError as err:
+        return err.returncode or 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

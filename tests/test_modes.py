@@ -1,0 +1,139 @@
+"""Golden tests of the boundary-mode registry against scipy.ndimage itself.
+
+Expected values never come from our own code: for interpolation, scipy's order-0
+``map_coordinates`` of ``arange(n)`` at integer positions returns the index scipy reads;
+for filters, ``correlate1d`` with a shifted unit impulse returns ``x[extend(i + k)]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import scipy.ndimage as ndi
+
+from jaxresample import _modes
+from tests._helpers import assert_close, float_dtypes
+
+SIZES = (1, 2, 3, 7)
+REACH = 16  # out-of-bounds positions on each side: more than two periods of every size
+
+
+def scipy_interp_index(mode: str, n: int) -> np.ndarray:
+    pos = np.arange(-REACH, n + REACH, dtype=np.float64)
+    return ndi.map_coordinates(np.arange(n, dtype=np.float64), [pos], order=0, mode=mode, cval=-1)
+
+
+def scipy_filter_sequence(mode: str, x: np.ndarray, cval: float) -> np.ndarray:
+    """``x`` extended by REACH samples on both sides, as scipy's filters see it."""
+    n = x.shape[0]
+    out = np.empty(n + 2 * REACH, dtype=np.float64)
+    for k in range(-REACH, REACH + 1):
+        w = np.zeros(2 * REACH + 1)
+        w[REACH + k] = 1.0
+        shifted = ndi.correlate1d(x, w, mode=mode, cval=cval)  # shifted[i] = ext(x)[i + k]
+        out[np.arange(n) + k + REACH] = shifted
+    return out
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("mode", _modes.INTERP_MODES)
+def test_interp_extension_matches_scipy(mode: str, n: int) -> None:
+    expected = scipy_interp_index(mode, n).astype(np.int64)
+    pos = np.arange(-REACH, n + REACH)
+    behaviour = _modes.resolve(mode, family="interp", fn="test")
+    np.testing.assert_array_equal(_modes.extend_index(behaviour, pos, n), expected)
+    traced = _modes.extend_index(behaviour, jnp.asarray(pos, jnp.int32), n)
+    np.testing.assert_array_equal(np.asarray(traced), expected)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("mode", _modes.FILTER_MODES)
+def test_filter_extension_matches_scipy(mode: str, n: int) -> None:
+    expected = scipy_filter_sequence(mode, np.arange(n, dtype=np.float64), cval=-1.0)
+    behaviour = _modes.resolve(mode, family="filter", fn="test")
+    got = _modes.extend_index(behaviour, np.arange(-REACH, n + REACH), n)
+    np.testing.assert_array_equal(got, expected.astype(np.int64))
+
+
+@pytest.mark.parametrize("dtype", float_dtypes())
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("mode", _modes.FILTER_MODES)
+def test_pad_matches_scipy(mode: str, n: int, dtype: np.dtype, rng: np.random.Generator) -> None:
+    x = rng.normal(size=n).astype(dtype)
+    cval = -1.5
+    expected = scipy_filter_sequence(mode, x.astype(np.float64), cval=cval)
+    behaviour = _modes.resolve(mode, family="filter", fn="test")
+    got = _modes.pad(jnp.asarray(x), REACH, REACH, axis=0, behaviour=behaviour, cval=cval)
+    assert got.dtype == dtype
+    assert_close(got, expected.astype(dtype), dtype=dtype)
+
+
+@pytest.mark.parametrize("mode", _modes.FILTER_MODES)
+def test_pad_mode_names_agree_with_numpy(mode: str, rng: np.random.Generator) -> None:
+    """The registry's numpy name pads like scipy's filters (for widths up to the size)."""
+    x = rng.normal(size=7)
+    spec = _modes.MODES[mode]
+    kw = {"constant_values": 2.0} if spec.numpy == "constant" else {}
+    expected = scipy_filter_sequence(mode, x, cval=2.0)[REACH - 5 : REACH + 7 + 5]
+    padded = np.pad(x, 5, mode=cast(Any, spec.numpy), **kw)
+    np.testing.assert_array_equal(padded, expected)
+    assert _modes.pad_mode(spec.filter) == spec.numpy
+
+
+def test_pad_2d_axis_and_traced_cval() -> None:
+    import jax
+
+    x = jnp.arange(6.0, dtype=jnp.float32).reshape(2, 3)
+
+    def f(c: jax.Array) -> jax.Array:
+        return _modes.pad(x, 1, 2, axis=1, behaviour="constant", cval=c)
+
+    out = jax.jit(f)(jnp.float32(-7.0))
+    np.testing.assert_array_equal(out[:, 0], [-7, -7])
+    np.testing.assert_array_equal(out[:, -2:], [[-7, -7], [-7, -7]])
+    assert out.shape == (2, 6)
+    np.testing.assert_array_equal(jax.grad(lambda c: f(c).sum())(jnp.float32(0.0)), 6.0)
+
+
+def test_registry_is_complete() -> None:
+    scipy_names = {
+        "constant",
+        "grid-constant",
+        "nearest",
+        "mirror",
+        "reflect",
+        "grid-mirror",
+        "wrap",
+        "grid-wrap",
+    }
+    assert set(_modes.INTERP_MODES) == scipy_names
+    assert set(_modes.FILTER_MODES) == scipy_names
+    # scipy collapses the grid-* names for filters and keeps them apart for interpolation.
+    assert _modes.resolve("wrap", family="filter", fn="t") == "periodic"
+    assert _modes.resolve("wrap", family="interp", fn="t") == "periodic-legacy"
+    assert _modes.resolve("constant", family="interp", fn="t") == "constant-legacy"
+
+
+def test_unknown_mode_is_value_and_runtime_error() -> None:
+    with pytest.raises(ValueError, match=r"fn: boundary mode not supported: mode='edge'"):
+        _modes.resolve("edge", family="filter", fn="fn")
+    with pytest.raises(RuntimeError, match=r"allowed values are \['constant', "):
+        _modes.resolve("edge", family="interp", fn="fn")
+    with pytest.raises(TypeError, match="mode must be a string"):
+        _modes.resolve(3, family="interp", fn="fn")
+
+
+def test_per_axis_modes() -> None:
+    assert _modes.per_axis("mirror", 2, family="filter", fn="f") == ("whole-symmetric",) * 2
+    got = _modes.per_axis(["wrap", "nearest"], 2, family="filter", fn="f")
+    assert got == ("periodic", "edge")
+    with pytest.raises(RuntimeError, match="sequence argument must have length equal to input"):
+        _modes.per_axis(["wrap"], 2, family="filter", fn="f")
+
+
+def test_pad_mode_refuses_legacy_behaviours() -> None:
+    with pytest.raises(ValueError, match="has no padding equivalent"):
+        _modes.pad_mode("periodic-legacy")

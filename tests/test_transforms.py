@@ -1,0 +1,128 @@
+"""Registry-driven conformance: every public function under jit, vmap and grad.
+
+Each public function appears in :data:`CASES` with example arguments. For every case:
+jit equals eager, vmap equals a Python loop, a second call with new data of the same shape
+compiles nothing, and gradients are finite with respect to the differentiable arguments.
+``test_every_public_function_is_registered`` fails when a public name is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxresample
+import jaxresample.ndimage as jndi
+from tests._helpers import assert_close
+
+Args = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One conformance case.
+
+    Attributes:
+      fn: the public function.
+      make_args: ``rng -> positional arguments`` (NumPy arrays; float32 unless stated).
+      kwargs: keyword arguments (static options and fixed numeric values).
+      grad_argnums: positions of the arguments the result is differentiable in.
+      id: a label, when one function has several cases.
+    """
+
+    fn: Callable[..., Any]
+    make_args: Callable[[np.random.Generator], Args]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    grad_argnums: tuple[int, ...] = (0,)
+    id: str = ""
+
+    def __str__(self) -> str:
+        return self.fn.__name__ + (f"[{self.id}]" if self.id else "")
+
+
+def _f32(*shape: int) -> Callable[[np.random.Generator], Args]:
+    return lambda r: (r.normal(size=shape).astype(np.float32),)
+
+
+CASES: list[Case] = []
+
+
+def _public_functions() -> set[Callable[..., Any]]:
+    out: set[Callable[..., Any]] = set()
+    for module in (jaxresample, jndi):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj):
+                out.add(obj)
+    return out
+
+
+def test_every_public_function_is_registered() -> None:
+    registered = {c.fn for c in CASES}
+    missing = sorted(f.__name__ for f in _public_functions() - registered)
+    assert not missing, f"public functions without a conformance case: {missing}"
+
+
+def _leaves_close(actual: Any, expected: Any) -> None:
+    a_leaves = jax.tree_util.tree_leaves(actual)
+    e_leaves = jax.tree_util.tree_leaves(expected)
+    assert len(a_leaves) == len(e_leaves)
+    for a, e in zip(a_leaves, e_leaves, strict=True):
+        assert np.asarray(a).dtype == np.asarray(e).dtype
+        # jit may fuse and reorder floating-point operations: eager and jit are compared at
+        # the dtype's table tolerance, integers exactly.
+        assert_close(a, e)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_jit_matches_eager(case: Case, rng: np.random.Generator) -> None:
+    args = case.make_args(rng)
+    eager = case.fn(*args, **case.kwargs)
+    jitted = jax.jit(functools.partial(case.fn, **case.kwargs))(*args)
+    _leaves_close(jitted, eager)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_vmap_matches_loop(case: Case, rng: np.random.Generator) -> None:
+    batches = [case.make_args(rng) for _ in range(3)]
+    stacked = tuple(np.stack(parts) for parts in zip(*batches, strict=True))
+    mapped = jax.vmap(functools.partial(case.fn, **case.kwargs))(*stacked)
+    looped = [case.fn(*args, **case.kwargs) for args in batches]
+    expected = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *looped)
+    _leaves_close(mapped, expected)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_same_static_arguments_never_recompile(
+    case: Case, rng: np.random.Generator, caplog: pytest.LogCaptureFixture
+) -> None:
+    case.fn(*case.make_args(rng), **case.kwargs)  # warm-up: compiles whatever it needs
+    fresh = case.make_args(rng)
+    with caplog.at_level(logging.WARNING), jax.log_compiles(True):
+        out = case.fn(*fresh, **case.kwargs)
+        jax.block_until_ready(out)
+    compiled = [r.getMessage() for r in caplog.records if "Compiling" in r.getMessage()]
+    assert not compiled, compiled
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.grad_argnums], ids=str)
+def test_gradients_are_finite(case: Case, rng: np.random.Generator) -> None:
+    args = case.make_args(rng)
+
+    def loss(*a: Any) -> jax.Array:
+        out = case.fn(*a, **case.kwargs)
+        leaves = jax.tree_util.tree_leaves(out)
+        return sum(jnp.sum(jnp.real(leaf) ** 2) for leaf in leaves)  # type: ignore[return-value]
+
+    grads = jax.grad(loss, argnums=case.grad_argnums)(*args)
+    for g in grads:
+        assert np.all(np.isfinite(np.asarray(g)))
