@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING
 from ._lazy import attach
 
 #: public name -> private module that defines it
-EXPORTS: dict[str, str] = {}
+EXPORTS: dict[str, str] = {
+    "spline_filter": "._splines",
+    "spline_filter1d": "._splines",
+}
 
 if TYPE_CHECKING:
-    pass
+    from ._splines import spline_filter as spline_filter
+    from ._splines import spline_filter1d as spline_filter1d
 
 __getattr__, __dir__, __all__ = attach(__name__, EXPORTS)

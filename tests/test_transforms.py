@@ -53,7 +53,11 @@ def _f32(*shape: int) -> Callable[[np.random.Generator], Args]:
     return lambda r: (r.normal(size=shape).astype(np.float32),)
 
 
-CASES: list[Case] = []
+CASES: list[Case] = [
+    Case(jndi.spline_filter, _f32(9, 7), dict(order=3, mode="mirror")),
+    # n = 90 on axis 0 takes the long-line (truncated inverse filter) path.
+    Case(jndi.spline_filter1d, _f32(90, 5), dict(order=5, axis=0, mode="grid-wrap")),
+]
 
 
 def _public_functions() -> set[Callable[..., Any]]:

@@ -1,0 +1,480 @@
+"""B-spline machinery: scipy-exact spline prefilters and the B-spline tap weights.
+
+The prefilter of order ``k`` turns samples into B-spline coefficients: along each axis it
+inverts the sampled B-spline kernel, an IIR filter with ``k // 2`` poles, started by a
+mode-specific initial value (scipy's ``ni_splines.c``). It is linear, so we apply it as the
+exact linear operator rather than by running the recursion:
+
+* Short lines (``n <= _DENSE_MAX``): the exact ``n x n`` operator, computed on the host in
+  float64 by running scipy's recursion (with the fixed reflect initialisation of scipy
+  gh-24550) on the identity, applied as one matrix product along the axis.
+* Long lines: the operator is, to within rounding, a symmetric FIR filter (the inverse
+  B-spline kernel, decaying like ``|z|^|k|``) applied to the input extended by the boundary
+  rule that the mode's initialisation assumes (whole-sample symmetric for the *mirror*
+  initialisation, half-sample symmetric for *reflect*, periodic for *wrap*). The filter is
+  truncated at the horizon where its tail falls below the working precision's epsilon.
+
+Both forms are numerically stable in float32 (no gain of ~120 followed by cancellations, as in
+the order-5 recursion): the error is at most ``eps * sum|h| * max|x|`` (``sum|h|`` is 3 for
+order 3 and 7.5 for order 5), and both are linear maps, so gradients, ``vmap`` and
+:func:`jax.linear_transpose` work.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Any, Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _dtypes, _modes
+from ._validation import ScipyRuntimeError, axes_tuple, static_int
+
+__all__ = ["spline_filter", "spline_filter1d"]
+
+Init = Literal["mirror", "wrap", "reflect"]
+
+#: scipy's poles per order (``get_filter_poles``).
+_POLES: dict[int, tuple[float, ...]] = {
+    2: (-0.171572875253809902396622551580603843,),
+    3: (-0.267949192431122706472553658494127633,),
+    4: (-0.361341225900220177092212841325675255, -0.013725429297339121360331226939128204),
+    5: (-0.430575347099973791851434783493520110, -0.043096288203264653822712376822550182),
+}
+
+#: The initialisation scipy's ``apply_filter`` uses for each behaviour.
+_INIT: dict[str, Init] = {
+    "whole-symmetric": "mirror",
+    "constant": "mirror",
+    "constant-legacy": "mirror",
+    "periodic-legacy": "mirror",
+    "periodic": "wrap",
+    "half-symmetric": "reflect",
+    "edge": "reflect",
+}
+
+#: The boundary extension under which each initialisation is exact.
+_EXTENSION: dict[Init, _modes.Behaviour] = {
+    "mirror": "whole-symmetric",
+    "reflect": "half-symmetric",
+    "wrap": "periodic",
+}
+
+#: Lines up to this length use the dense exact operator.
+_DENSE_MAX = 64
+#: Along the last (contiguous) axis, lines up to this length use the dense operator too: a
+#: matrix product is far faster there than shifted slices (measured on a 512x512x247 float32
+#: volume, n = 247, 2 CPU cores: 0.29 s dense vs 0.69 s FIR).
+_DENSE_MAX_MINOR = 384
+
+#: scipy pads the input of the interpolation functions by this many samples for
+#: ``nearest`` and ``grid-constant`` before prefiltering.
+_PRE_PAD = 12
+
+
+# --------------------------------------------------------------------------------------------
+# B-spline weights (the interpolation kernel)
+# --------------------------------------------------------------------------------------------
+
+
+def _first_tap(x: Any, order: int) -> jax.Array:
+    """Index of the first of the ``order + 1`` samples a B-spline of ``order`` reads at ``x``.
+
+    ``floor(x) - order // 2`` for odd orders and ``floor(x + 0.5) - order // 2`` for even ones
+    (scipy's ``NI_GeometricTransform``). Returned as int32.
+    """
+    x = jnp.asarray(x)
+    base = jnp.floor(x) if order % 2 else jnp.floor(x + 0.5)
+    return base.astype(jnp.int32) - order // 2
+
+
+def _frac(x: Any, order: int) -> jax.Array:
+    """The offset ``t`` of ``x`` from its middle knot, the argument of :func:`_bspline_weights`.
+
+    ``x - floor(x)`` in ``[0, 1)`` for odd orders, ``x - floor(x + 0.5)`` in ``[-0.5, 0.5)``
+    for even ones. ``floor`` has zero derivative, so ``dt/dx = 1`` everywhere.
+    """
+    x = jnp.asarray(x)
+    return x - jax.lax.stop_gradient(jnp.floor(x) if order % 2 else jnp.floor(x + 0.5))
+
+
+def _bspline_weights(t: Any, order: int) -> jax.Array:
+    """The ``order + 1`` B-spline tap weights at offset ``t`` from the middle knot.
+
+    Matches scipy's ``get_spline_interpolation_weights`` (the same polynomials, and the last
+    weight as one minus the others): ``t`` is :func:`_frac` of the coordinate, in ``[0, 1)`` for
+    odd orders and ``[-0.5, 0.5)`` for even ones; the weights apply to the samples
+    ``_first_tap(x, order) + j`` for ``j = 0 .. order``. Each weight is a polynomial in ``t``,
+    so derivatives are exact at every ``t`` (including ``t = 0``).
+
+    Args:
+      t: array of any shape, floating dtype.
+      order: spline order 0-5. Static.
+
+    Returns:
+      Array of shape ``t.shape + (order + 1,)``, dtype of ``t``.
+    """
+    t = jnp.asarray(t)
+    if not jnp.issubdtype(t.dtype, jnp.floating):
+        t = t.astype(_dtypes.compute_dtype(t.dtype))
+    one = jnp.ones_like(t)
+    if order == 0:
+        return one[..., None]
+    z = 1.0 - t
+    w: list[jax.Array]
+    if order == 1:
+        w = [z]
+    elif order == 2:
+        y = 0.5 - t
+        w = [0.5 * y * y, 0.75 - t * t]
+    elif order == 3:
+        w = [
+            z * z * z / 6.0,
+            (t * t * (t - 2.0) * 3.0 + 4.0) / 6.0,
+            (z * z * (z - 2.0) * 3.0 + 4.0) / 6.0,
+        ]
+    elif order == 4:
+        y = 0.5 - t
+        yy = y * y
+        s = t * t
+        y1 = 1.0 + t
+        w = [
+            yy * yy / 24.0,
+            y1 * (y1 * (y1 * (5.0 - y1) / 6.0 - 1.25) + 5.0 / 24.0) + 55.0 / 96.0,
+            s * (s * 0.25 - 0.625) + 115.0 / 192.0,
+            z * (z * (z * (5.0 - z) / 6.0 - 1.25) + 5.0 / 24.0) + 55.0 / 96.0,
+        ]
+    elif order == 5:
+        s = t * t
+        u = z * z
+        y1 = t + 1.0
+        z1 = z + 1.0
+        w = [
+            z * u * u / 120.0,
+            y1 * (y1 * (y1 * (y1 * (y1 / 24.0 - 0.375) + 1.25) - 1.75) + 0.625) + 0.425,
+            s * (s * (0.25 - t / 12.0) - 0.5) + 0.55,
+            u * (u * (0.25 - z / 12.0) - 0.5) + 0.55,
+            z1 * (z1 * (z1 * (z1 * (z1 / 24.0 - 0.375) + 1.25) - 1.75) + 0.625) + 0.425,
+        ]
+    else:
+        raise ScipyRuntimeError(f"_bspline_weights: spline order not supported: order={order}")
+    last = one - functools.reduce(jnp.add, w)
+    return jnp.stack([*w, last], axis=-1)
+
+
+def _pre_pad_width(order: int, behaviour: str) -> int:
+    """Samples scipy's interpolation functions pad on each side before prefiltering.
+
+    scipy pads by 12 samples (``edge`` for ``nearest``, ``cval`` for ``grid-constant``) when
+    ``prefilter`` is on and ``order > 1``, because the filter's initialisation is not exact
+    for those modes; every other mode needs no padding.
+    """
+    return _PRE_PAD if order > 1 and behaviour in ("edge", "constant") else 0
+
+
+# --------------------------------------------------------------------------------------------
+# The exact operator, built on the host in float64
+# --------------------------------------------------------------------------------------------
+
+
+def _host_filter(c: np.ndarray, order: int, init: Init) -> np.ndarray:
+    """Run scipy's recursive prefilter along axis 0 of a float64 array (reflect init fixed)."""
+    c = np.array(c, dtype=np.float64)
+    n = c.shape[0]
+    if n < 2 or order < 2:
+        return c
+    poles = _POLES[order]
+    gain = 1.0
+    for z in poles:
+        gain *= (1.0 - z) * (1.0 - 1.0 / z)
+    c *= gain
+    i = np.arange(n, dtype=np.float64)
+    for z in poles:
+        if init == "mirror":
+            zn1 = z ** (n - 1)
+            w = z**i
+            w[1 : n - 1] += zn1 * z ** (n - 1 - i[1 : n - 1])
+            w[n - 1] = zn1
+            c0 = np.tensordot(w, c, axes=(0, 0)) / (1.0 - zn1 * zn1)
+        elif init == "wrap":
+            w = np.concatenate([[1.0], z ** (n - i[1:])])  # c[0] + sum_i z^i c[n - i]
+            c0 = np.tensordot(w, c, axes=(0, 0)) / (1.0 - z**n)
+        else:  # reflect, computed from the unmodified line (the gh-24550 fix)
+            zn = z**n
+            w = z**i + zn * z ** (n - 1 - i)
+            c0 = c[0] + np.tensordot(w, c, axes=(0, 0)) * z / (1.0 - zn * zn)
+        c[0] = c0
+        for k in range(1, n):
+            c[k] += z * c[k - 1]
+        if init == "mirror":
+            c[n - 1] = (z * c[n - 2] + c[n - 1]) * z / (z * z - 1.0)
+        elif init == "wrap":
+            w = z ** (i[: n - 1] + 1.0)
+            c[n - 1] = (c[n - 1] + np.tensordot(w, c[: n - 1], axes=(0, 0))) * (z / (z**n - 1.0))
+        else:
+            c[n - 1] *= z / (z - 1.0)
+        for k in range(n - 2, -1, -1):
+            c[k] = z * (c[k + 1] - c[k])
+    return c
+
+
+@functools.lru_cache(maxsize=256)
+def _filter_matrix(n: int, order: int, init: Init) -> np.ndarray:
+    """The exact ``n x n`` prefilter operator ``M`` (``coefficients = M @ samples``), float64."""
+    m = _host_filter(np.eye(n), order, init)
+    m.setflags(write=False)
+    return m
+
+
+@functools.lru_cache(maxsize=32)
+def _fir(order: int, eps: float) -> np.ndarray:
+    """The inverse B-spline kernel ``h[-L..L]`` (float64), truncated where its tail < ``eps/4``."""
+    big = 257
+    row = _filter_matrix(big, order, "wrap")[0]  # row 0 of the periodic operator: h wrapped
+    h = np.concatenate([row[big // 2 + 1 :], row[: big // 2 + 1]])  # h[-128..128]
+    mid = big // 2
+    mag = np.abs(h[mid:])
+    tail = np.cumsum(mag[::-1])[::-1]  # tail[k] = sum_{j >= k} |h_j|
+    half = int(np.argmax(2.0 * tail < eps / 4.0))  # first k whose two-sided tail is small
+    half = max(half - 1, 1)
+    out = h[mid - half : mid + half + 1].copy()
+    out.setflags(write=False)
+    return out
+
+
+def _horizon(order: int, dtype: Any) -> int:
+    """Half-width of the truncated inverse filter at ``dtype``'s precision."""
+    return (len(_fir(order, float(np.finfo(dtype).eps))) - 1) // 2
+
+
+# --------------------------------------------------------------------------------------------
+# The jittable cores
+# --------------------------------------------------------------------------------------------
+
+
+def _apply_matrix(x: jax.Array, m: np.ndarray, axis: int) -> jax.Array:
+    mat = jnp.asarray(m, dtype=x.dtype)
+    y = jnp.tensordot(x, mat, axes=((axis,), (1,)), precision=jax.lax.Precision.HIGHEST)
+    return jnp.moveaxis(y, -1, axis)
+
+
+def _extend(x: jax.Array, width: int, axis: int, extension: _modes.Behaviour) -> jax.Array:
+    """``x`` extended by ``width`` samples on both sides, as slices (fusible, no gather)."""
+    n = x.shape[axis]
+    if width > n - 1:
+        return _modes.pad(x, width, width, axis=axis, behaviour=extension, cval=0.0)
+
+    def sl(a: int, b: int) -> jax.Array:
+        return jax.lax.slice_in_dim(x, a, b, axis=axis)
+
+    if extension == "periodic":
+        left, right = sl(n - width, n), sl(0, width)
+    elif extension == "whole-symmetric":
+        left = jax.lax.rev(sl(1, width + 1), (axis,))
+        right = jax.lax.rev(sl(n - 1 - width, n - 1), (axis,))
+    else:  # half-symmetric
+        left = jax.lax.rev(sl(0, width), (axis,))
+        right = jax.lax.rev(sl(n - width, n), (axis,))
+    return jax.lax.concatenate([left, x, right], axis)
+
+
+def _apply_fir(x: jax.Array, h: np.ndarray, axis: int, extension: _modes.Behaviour) -> jax.Array:
+    half = (len(h) - 1) // 2
+    n = x.shape[axis]
+    xp = _extend(x, half, axis, extension)
+
+    def tap(k: int) -> jax.Array:  # x[i + k] for every output i
+        return jax.lax.slice_in_dim(xp, half + k, half + k + n, axis=axis)
+
+    # h is symmetric: pair the taps (half the multiplications).
+    acc = tap(0) * np.asarray(h[half], x.dtype)
+    for k in range(1, half + 1):
+        acc = acc + (tap(k) + tap(-k)) * np.asarray(h[half + k], x.dtype)
+    return acc
+
+
+def _prefilter1d(x: jax.Array, *, order: int, behaviour: str, axis: int) -> jax.Array:
+    """Prefilter ``x`` along one axis (jittable; ``x`` in its compute dtype, real).
+
+    Args:
+      x: float32 or float64 array.
+      order: 0-5. Static. Orders 0 and 1 return ``x``.
+      behaviour: a behaviour from :func:`_modes.resolve` (interp family). Static.
+      axis: non-negative axis. Static.
+    """
+    if jnp.issubdtype(x.dtype, jnp.complexfloating):
+        re = _prefilter1d(jnp.real(x), order=order, behaviour=behaviour, axis=axis)
+        im = _prefilter1d(jnp.imag(x), order=order, behaviour=behaviour, axis=axis)
+        return jax.lax.complex(re, im)
+    n = x.shape[axis]
+    if order < 2 or n < 2:
+        return x
+    init = _INIT[behaviour]
+    dense_max = _DENSE_MAX_MINOR if axis == x.ndim - 1 else _DENSE_MAX
+    if n <= dense_max or n <= 2 * _horizon(order, x.dtype) + 1:
+        return _apply_matrix(x, _filter_matrix(n, order, init), axis)
+    h = _fir(order, float(np.finfo(x.dtype).eps))
+    return _apply_fir(x, h, axis, _EXTENSION[init])
+
+
+def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...]) -> jax.Array:
+    """Prefilter ``x`` along each of ``axes`` in turn (jittable; ``x`` in its compute dtype).
+
+    The stable private entry point of :mod:`jaxresample._interp`: ``order``, ``behaviour``
+    (from :func:`_modes.resolve` with ``family="interp"``) and ``axes`` (non-negative) are
+    static. Orders 0 and 1 return ``x`` unchanged.
+    """
+    for i, ax in enumerate(axes):
+        if i:
+            # Keep XLA from fusing one axis' FIR into the next one's shifted reads
+            # (it recomputes the producer per tap: measured 2.1 s instead of 1 s on W1).
+            x = jax.lax.optimization_barrier(x)
+        x = _prefilter1d(x, order=order, behaviour=behaviour, axis=ax)
+    return x
+
+
+@functools.partial(jax.jit, static_argnames=("order", "behaviour", "axes", "out_dtype", "cdt"))
+def _spline_filter_jit(
+    x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...], out_dtype: Any, cdt: Any
+) -> jax.Array:
+    x = x.astype(cdt)
+    out = np.dtype(out_dtype)
+    if out.kind in "iu":
+        # scipy stores each axis' intermediate result in the output dtype (truncating).
+        for ax in axes:
+            x = _prefilter1d(x, order=order, behaviour=behaviour, axis=ax)
+            x = _dtypes.cast_result(x, out, rule="truncate").astype(cdt)
+        return x.astype(out)
+    x = _prefilter(x, order=order, behaviour=behaviour, axes=axes)
+    return _dtypes.cast_result(x, out, rule="truncate")
+
+
+# --------------------------------------------------------------------------------------------
+# Public wrappers
+# --------------------------------------------------------------------------------------------
+
+
+def _prepare(input: Any, order: Any, output: Any, mode: Any, *, fn: str, lowest: int):
+    order = static_int(order, fn=fn, name="order")
+    if not lowest <= order <= 5:
+        raise ScipyRuntimeError(
+            f"{fn}: spline order not supported: order={order}; allowed values are "
+            f"{list(range(lowest, 6))}"
+        )
+    x = jnp.asarray(input)
+    _dtypes.check_input_dtype(x.dtype, fn=fn)
+    behaviour = _modes.resolve(mode, family="interp", fn=fn)
+    out = _dtypes.output_dtype(output, x.dtype, fn=fn)
+    if jnp.issubdtype(x.dtype, jnp.complexfloating) and out.kind != "c":
+        warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
+        out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
+    cdt = _dtypes.compute_dtype(x.dtype, out)
+    return x, order, behaviour, out, cdt
+
+
+def spline_filter1d(
+    input: Any, order: int = 3, axis: int = -1, output: Any = np.float64, mode: str = "mirror"
+) -> jax.Array:
+    """Compute the B-spline coefficients of ``input`` along one axis.
+
+    SciPy equivalent: :func:`scipy.ndimage.spline_filter1d`
+
+    Each line along ``axis`` is replaced by the coefficients of the interpolating B-spline of
+    degree ``order``, with the boundary condition of ``mode`` (see :ref:`modes`), exactly as
+    scipy's recursive filter computes them. Orders 0 and 1 return a copy.
+
+    Args:
+      input: array of any shape; integer, floating or complex dtype (complex: the real and
+        imaginary parts are filtered separately).
+      order: spline order, 0-5. Static.
+      axis: the axis to filter. Static.
+      output: dtype of the result. Default float64, which is float32 unless x64 is enabled.
+        Integer outputs truncate toward zero (and saturate).
+      mode: boundary mode, one of scipy's interpolation modes. Static.
+
+    Returns:
+      Array with the shape of ``input`` and dtype ``output``.
+
+    Raises:
+      ScipyRuntimeError: ``order`` outside 0-5 ("spline order not supported"), or an unknown
+        ``mode`` (both are ``RuntimeError`` in scipy).
+      TypeError: ``output`` is an array, or ``order``/``axis`` is not an integer.
+      ValueError: ``axis`` out of range.
+
+    Differences from SciPy:
+      ``output`` cannot be an array (JAX arrays are immutable). float32 inputs are filtered
+      in float32 (scipy always works in float64); the error is a few float32 ulps of
+      ``max|input|``. For ``mode='reflect'``/``'grid-mirror'``/``'nearest'`` on lines of 2-4
+      samples, scipy <= 1.17 returns slightly wrong coefficients (scipy gh-24550); we return
+      the exact ones (scipy's fixed behaviour). Integer outputs saturate where scipy's C
+      cast wraps around.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample.ndimage import spline_filter1d
+      >>> spline_filter1d(jnp.array([1.0, 2.0]), mode="reflect", output=jnp.float32)
+      Array([0.75, 2.25], dtype=float32)
+    """
+    fn = "spline_filter1d"
+    x, order, behaviour, out, cdt = _prepare(input, order, output, mode, fn=fn, lowest=0)
+    if x.ndim == 0:
+        x = x.reshape(1)
+        (ax,) = axes_tuple(axis, 1, fn=fn, name="axis")
+        return _spline_filter_jit(
+            x, order=order, behaviour=behaviour, axes=(), out_dtype=out, cdt=cdt
+        ).reshape(())
+    (ax,) = axes_tuple(axis, x.ndim, fn=fn, name="axis")
+    return _spline_filter_jit(
+        x, order=order, behaviour=behaviour, axes=(ax,), out_dtype=out, cdt=cdt
+    )
+
+
+def spline_filter(
+    input: Any, order: int = 3, output: Any = np.float64, mode: str = "mirror"
+) -> jax.Array:
+    """Compute the B-spline coefficients of ``input`` along every axis.
+
+    SciPy equivalent: :func:`scipy.ndimage.spline_filter`
+
+    Applies :func:`spline_filter1d` along each axis in turn: the result is the array of
+    coefficients whose B-spline of degree ``order`` interpolates ``input`` with the boundary
+    condition of ``mode`` (see :ref:`modes`).
+
+    Args:
+      input: array of any shape; integer, floating or complex dtype (complex: the real and
+        imaginary parts are filtered separately).
+      order: spline order, 2-5. Static.
+      output: dtype of the result. Default float64, which is float32 unless x64 is enabled.
+        Integer outputs truncate toward zero after each axis, as scipy's intermediate
+        results do.
+      mode: boundary mode, one of scipy's interpolation modes. Static.
+
+    Returns:
+      Array with the shape of ``input`` and dtype ``output``.
+
+    Raises:
+      ScipyRuntimeError: ``order`` outside 2-5 ("spline order not supported"), or an unknown
+        ``mode`` (both are ``RuntimeError`` in scipy).
+      TypeError: ``output`` is an array, or ``order`` is not an integer.
+
+    Differences from SciPy:
+      As for :func:`spline_filter1d`: no output arrays, float32 work for float32 inputs,
+      the exact result where scipy <= 1.17 has gh-24550, saturating integer outputs.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample.ndimage import spline_filter
+      >>> spline_filter(jnp.eye(3), order=3, output=jnp.float32)
+      Array([[ 4.125, -3.   ,  1.875],
+             [-3.   ,  4.5  , -3.   ],
+             [ 1.875, -3.   ,  4.125]], dtype=float32)
+    """
+    fn = "spline_filter"
+    x, order, behaviour, out, cdt = _prepare(input, order, output, mode, fn=fn, lowest=2)
+    axes = tuple(range(x.ndim))
+    return _spline_filter_jit(
+        x, order=order, behaviour=behaviour, axes=axes, out_dtype=out, cdt=cdt
+    )
