@@ -20,10 +20,16 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 #: public name -> private module that defines it
 EXPORTS: dict[str, str] = {
+    "ResamplePlan": "._plan",
     "ScipyRuntimeError": "._validation",
+    "plan_resample": "._plan",
+    "plan_to_reference": "._plan",
 }
 
 if TYPE_CHECKING:
+    from ._plan import ResamplePlan as ResamplePlan
+    from ._plan import plan_resample as plan_resample
+    from ._plan import plan_to_reference as plan_to_reference
     from ._validation import ScipyRuntimeError as ScipyRuntimeError
 
 __getattr__, __dir__, _names = attach(__name__, EXPORTS)

@@ -1,8 +1,8 @@
 """The ``jaxresample demo`` job: respace a CT volume, write NIfTI + PNG, report the geometry.
 
-The resampling preserves the physical extent: output voxel edges are aligned with the
-input's outer edges (the *edges* anchor), the output size is ``round(extent / spacing)``
-and the spacing actually reached, ``extent / size``, is reported and written in the affine.
+The geometry comes from :func:`jaxresample.plan_resample` with the *edges* anchor: the
+physical extent is preserved, the output size is ``round(extent / spacing)`` and the
+spacing actually reached, ``extent / size``, is reported and written in the affine.
 """
 
 from __future__ import annotations
@@ -48,25 +48,6 @@ def ct_phantom(
     return vol, affine
 
 
-def respaced_geometry(
-    shape: tuple[int, ...], affine: np.ndarray, spacing: tuple[float, ...]
-) -> tuple[tuple[int, ...], np.ndarray, np.ndarray]:
-    """Output shape, output affine and reached spacing of an extent-preserving respacing.
-
-    The output has ``max(1, round(n * s_in / s_out))`` voxels per axis; output voxel ``o``
-    sits at input index ``(o + 0.5) * n / m - 0.5`` (outer edges aligned).
-    """
-    s_in = np.sqrt((affine[:3, :3] ** 2).sum(axis=0))
-    out_shape = tuple(
-        max(1, int(round(n * a / b))) for n, a, b in zip(shape, s_in, spacing, strict=True)
-    )
-    scale = np.array(shape, dtype=np.float64) / np.array(out_shape, dtype=np.float64)
-    index_map = np.eye(4)
-    index_map[:3, :3] = np.diag(scale)
-    index_map[:3, 3] = (scale - 1.0) / 2.0
-    return out_shape, affine @ index_map, s_in * scale
-
-
 def _figure(path: Path, before: np.ndarray, sp_before, after: np.ndarray, sp_after) -> None:
     import matplotlib
 
@@ -104,6 +85,9 @@ def run_demo(
     """Resample, write ``<out_dir>/resampled.nii.gz`` and ``<out_dir>/resampled.png``."""
     import nibabel as nib
 
+    from ._affine import voxel_sizes
+    from ._plan import plan_resample
+
     if input_path is None:
         data, affine = ct_phantom()
         name = "synthetic CT phantom"
@@ -118,8 +102,11 @@ def run_demo(
         name = os.fspath(input_path)
     if not np.all(np.isfinite(affine)):
         raise ValueError(f"{name}: the affine has non-finite entries")
-    out_shape, out_affine, reached = respaced_geometry(data.shape, affine, spacing)
-    s_in = np.sqrt((affine[:3, :3] ** 2).sum(axis=0))
+    plan = plan_resample(data.shape, affine, spacing=spacing, anchor="edges")
+    out_shape, out_affine, reached = plan.out_shape, plan.out_affine, plan.spacing
+    s_in = voxel_sizes(affine)
+    # With edges anchored, output voxel o reads input index (o + 0.5) * n / m - 0.5: the grid
+    # of zoom(..., grid_mode=True) with factors m / n.
     factors = tuple(m / n for m, n in zip(out_shape, data.shape, strict=True))
 
     import jax

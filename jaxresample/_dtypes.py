@@ -99,7 +99,11 @@ def cast_result(x: jax.Array, out_dtype: Any, *, rule: Rule) -> jax.Array:
     if dt.kind not in "iu":
         return x.astype(dt)
     if rule == "round":
-        x = jnp.sign(x) * jnp.floor(jnp.abs(x) + 0.5)
+        # Not floor(|x| + 0.5): in float32 the addition itself rounds (0.49999997 + 0.5 == 1,
+        # and every x above 2**23 gains 1). The fractional part |x| - floor(|x|) is exact.
+        a = jnp.abs(x)
+        f = jnp.floor(a)
+        x = jnp.sign(x) * jnp.where(a - f >= 0.5, f + 1, f)
     else:
         x = jnp.trunc(x)
     info = np.iinfo(dt)

@@ -15,6 +15,7 @@ import pytest
 import scipy.ndimage as ndi
 
 import jaxresample
+import jaxresample.io as jio
 import jaxresample.ndimage as jndi
 from jaxresample._compat import SCIPY_SIGNATURE_DIFFS
 
@@ -31,6 +32,7 @@ def _native_functions() -> list[Any]:
         obj = getattr(jaxresample, name)
         if inspect.isfunction(obj) and name not in twins:
             out.append(obj)
+    out += [getattr(jio, name) for name in jio.__all__ if inspect.isfunction(getattr(jio, name))]
     return out
 
 
@@ -104,7 +106,7 @@ def _fresh_python(code: str) -> str:
 def test_import_is_light() -> None:
     """``import jaxresample`` pulls in neither JAX, scipy nor nibabel."""
     code = (
-        "import sys, jaxresample, jaxresample.ndimage, jaxresample.cli; "
+        "import sys, jaxresample, jaxresample.ndimage, jaxresample.cli, jaxresample.io; "
         "print(sorted(m for m in ('jax', 'scipy', 'nibabel') if m in sys.modules))"
     )
     assert _fresh_python(code) == "[]"

@@ -166,6 +166,13 @@ def test_integer_outputs_saturate(value: float) -> None:
             assert got == info.min
 
 
+def test_rounding_is_exact_in_float32() -> None:
+    """Regression: floor(|x| + 0.5) misrounds 0.49999997 and integers above 2**23."""
+    x = jnp.asarray([0.49999997, -0.49999997, 8388609.0, 2.5, -2.5], jnp.float32)
+    got = _dtypes.cast_result(x, np.int32, rule="round")
+    np.testing.assert_array_equal(got, [0, 0, 8388609, 3, -3])
+
+
 def test_nan_to_integer_is_zero_and_complex_to_real() -> None:
     got = _dtypes.cast_result(jnp.asarray([np.nan, 2.6], jnp.float32), np.int16, rule="round")
     np.testing.assert_array_equal(got, [0, 3])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import jaxresample
+import jaxresample.io as jio
 import jaxresample.ndimage as jndi
 
 API = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
@@ -31,6 +32,7 @@ def _listed(module: str) -> set[str]:
     [
         ("jaxresample", [n for n in jaxresample.__all__ if n != "__version__"]),
         ("jaxresample.ndimage", list(jndi.__all__)),
+        ("jaxresample.io", list(jio.__all__)),
     ],
 )
 def test_every_public_name_is_on_the_api_page(module: str, public: list[str]) -> None:
