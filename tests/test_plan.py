@@ -21,7 +21,7 @@ from jaxresample._affine import (
     voxel_sizes,
     voxel_to_voxel,
 )
-from jaxresample._demo import CT_SHAPE, CT_SPACING, respaced_geometry
+from jaxresample._demo import CT_SHAPE, CT_SPACING
 from jaxresample._plan import ANCHORS, ROUNDINGS, ResamplePlan, plan_resample, plan_to_reference
 from tests._helpers import assert_close
 
@@ -252,10 +252,13 @@ def test_seed_geometry() -> None:
     assert plan.out_shape == (400, 400, 124)
     np.testing.assert_allclose(plan.spacing, (1.0, 1.0, 247 / 124), rtol=1e-15)
     np.testing.assert_array_equal(plan.requested_spacing, (1.0, 1.0, 2.0))
-    shape, out_affine, reached = respaced_geometry(CT_SHAPE, affine, (1.0, 1.0, 2.0))
-    assert shape == plan.out_shape
-    assert_close(plan.out_affine, out_affine, rtol=1e-15)
-    assert_close(plan.spacing, reached, rtol=1e-15)
+    # Edges rule by hand: c = n / m, d = (c - 1) / 2, new origin = old origin + s * d.
+    c = np.array([512 / 400, 512 / 400, 247 / 124])
+    expected = np.eye(4)
+    expected[:3, :3] = np.diag(np.array(CT_SPACING) * c)
+    expected[:3, 3] = affine[:3, 3] + np.array(CT_SPACING) * (c - 1) / 2
+    np.testing.assert_allclose(expected[:3, 3], [-199.5, -199.5, -123 + (247 / 124 - 1) / 2])
+    assert_close(plan.out_affine, expected, rtol=1e-15)
     # The field of view is centred on the world origin before and after.
     np.testing.assert_allclose(_centre(plan.out_affine, plan.out_shape), [0, 0, 0, 1], atol=1e-12)
 
