@@ -22,14 +22,22 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 EXPORTS: dict[str, str] = {
     "ResamplePlan": "._plan",
     "ScipyRuntimeError": "._validation",
+    "antialias_sigma": "._resample",
     "plan_resample": "._plan",
     "plan_to_reference": "._plan",
+    "resample_labels": "._labels",
+    "resample_to_reference": "._resample",
+    "resample_to_spacing": "._resample",
 }
 
 if TYPE_CHECKING:
+    from ._labels import resample_labels as resample_labels
     from ._plan import ResamplePlan as ResamplePlan
     from ._plan import plan_resample as plan_resample
     from ._plan import plan_to_reference as plan_to_reference
+    from ._resample import antialias_sigma as antialias_sigma
+    from ._resample import resample_to_reference as resample_to_reference
+    from ._resample import resample_to_spacing as resample_to_spacing
     from ._validation import ScipyRuntimeError as ScipyRuntimeError
 
 __getattr__, __dir__, _names = attach(__name__, EXPORTS)

@@ -28,8 +28,9 @@ __all__ = [
 def _short(value: Any, limit: int = 80) -> str:
     text = repr(value)
     if isinstance(value, np.ndarray) and value.size > 4:
-        text = f"an array of shape {value.shape}:\n{np.array2string(value, precision=6)}"
-        return text
+        # One line (command-line errors are one line): rows separated by "; ".
+        rows = "; ".join(" ".join(f"{v:.6g}" for v in row) for row in np.atleast_2d(value))
+        return f"[{rows}]"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -79,72 +79,106 @@ def _figure(path: Path, before: np.ndarray, sp_before, after: np.ndarray, sp_aft
     plt.close(fig)
 
 
-def run_demo(
-    *, input_path: str | None, spacing: tuple[float, ...], order: int, out_dir: str
-) -> None:
-    """Resample, write ``<out_dir>/resampled.nii.gz`` and ``<out_dir>/resampled.png``."""
+def _one(name: str, data: np.ndarray, affine: np.ndarray, *, spacing, order, dest: Path, stem):
+    import jax
     import nibabel as nib
 
+    from . import io
     from ._affine import voxel_sizes
-    from ._plan import plan_resample
+    from ._resample import resample_to_spacing
 
-    if input_path is None:
-        data, affine = ct_phantom()
-        name = "synthetic CT phantom"
-    else:
-        img = nib.load(input_path)
-        if not isinstance(img, nib.Nifti1Image | nib.Nifti2Image):
-            raise ValueError(f"{input_path}: not a NIfTI file ({type(img).__name__})")
-        if len(img.shape) != 3:
-            raise ValueError(f"{input_path}: expected a 3-D volume, got shape {img.shape}")
-        data = np.asarray(img.dataobj, dtype=np.float32)
-        affine = np.asarray(img.affine, dtype=np.float64)
-        name = os.fspath(input_path)
     if not np.all(np.isfinite(affine)):
         raise ValueError(f"{name}: the affine has non-finite entries")
-    plan = plan_resample(data.shape, affine, spacing=spacing, anchor="edges")
-    out_shape, out_affine, reached = plan.out_shape, plan.out_affine, plan.spacing
-    s_in = voxel_sizes(affine)
-    # With edges anchored, output voxel o reads input index (o + 0.5) * n / m - 0.5: the grid
-    # of zoom(..., grid_mode=True) with factors m / n.
-    factors = tuple(m / n for m, n in zip(out_shape, data.shape, strict=True))
 
-    import jax
-
-    from .ndimage import zoom
+    def run(v):
+        return resample_to_spacing(v, affine, spacing, order=order, mode="nearest")
 
     x = jax.device_put(data)
-    # Out-of-field samples continue the nearest edge voxel: no dark rim of cval.
-    run = jax.jit(lambda v: zoom(v, factors, order=order, mode="nearest", grid_mode=True))
-    run(x).block_until_ready()  # compile once, time the second run
+    run(x)[0].block_until_ready()  # compile once, time the second run
     t0 = time.perf_counter()
-    result = run(x).block_until_ready()
+    out, out_affine = run(x)
+    out = np.asarray(out.block_until_ready())
     seconds = time.perf_counter() - t0
-    out = np.asarray(result)
-    if out.shape != out_shape:  # pragma: no cover - guards the geometry invariant
-        raise RuntimeError(f"demo: zoom produced {out.shape}, expected {out_shape}")
 
-    dest = Path(out_dir)
-    dest.mkdir(parents=True, exist_ok=True)
-    nifti = dest / "resampled.nii.gz"
-    out_img = nib.Nifti1Image(out, out_affine)
-    out_img.set_qform(out_affine, code=1)
-    out_img.set_sform(out_affine, code=1)
-    tmp = nifti.with_name(nifti.name + ".part.nii.gz")
-    nib.save(out_img, tmp)
-    os.replace(tmp, nifti)
-    png = dest / "resampled.png"
-    _figure(png, data, s_in, out, reached)
+    nifti = io.save_volume(dest / f"{stem}.nii.gz", out, out_affine, overwrite=True)
+    png = dest / f"{stem}.png"
+    s_in = voxel_sizes(affine)
+    s_out = voxel_sizes(out_affine)
+    first = (slice(None),) * 3 + (0,) * (data.ndim - 3)  # the first volume of a series
+    _figure(png, data[first], s_in, out[first], s_out)
 
     def fmt(v) -> str:
         return " x ".join(f"{float(a):.6g}" for a in v)
 
-    print(f"input:    {name}")
+    orient = "".join(nib.orientations.aff2axcodes(affine))
+    print(f"input:    {name} ({orient}{', oblique' if _oblique(affine) else ''})")
     print(f"          shape {fmt(data.shape)} voxels, spacing {fmt(s_in)} mm")
-    print(f"          extent {fmt(np.array(data.shape) * s_in)} mm")
-    print(f"output:   shape {fmt(out_shape)} voxels, spacing {fmt(reached)} mm")
-    print(f"          (asked {fmt(spacing)} mm), extent {fmt(np.array(out_shape) * reached)} mm")
-    print(f"method:   B-spline order {order}, mode 'nearest', edges of the field of view aligned")
-    print(f"time:     {seconds:.3f} s on {jax.devices()[0].platform} (after compilation)")
+    print(f"          extent {fmt(np.array(data.shape[:3]) * s_in)} mm")
+    print(f"output:   shape {fmt(out.shape)} voxels, spacing {fmt(s_out)} mm")
+    print(
+        f"          (asked {fmt(np.broadcast_to(spacing, (3,)))} mm), "
+        f"extent {fmt(np.array(out.shape[:3]) * s_out)} mm"
+    )
+    print(
+        f"time:     {seconds:.3f} s on {jax.devices()[0].platform}, B-spline order {order} "
+        "(after compilation)"
+    )
     print(f"wrote:    {nifti}")
     print(f"          {png}")
+
+
+def _oblique(affine: np.ndarray) -> bool:
+    cosines = affine[:3, :3] / np.sqrt((affine[:3, :3] ** 2).sum(axis=0))
+    return bool(np.any(np.abs(np.abs(cosines).max(axis=0) - 1.0) > 1e-6))
+
+
+def run_demo(
+    *, input_path: str | None, spacing: tuple[float, ...], order: int, out_dir: str
+) -> None:
+    """Resample and write ``<out_dir>/<name>.nii.gz`` and ``<out_dir>/<name>.png``.
+
+    Without ``input_path``: the CT phantom at the seed's geometry, and nibabel's example
+    4-D EPI (a real, oblique NIfTI shipped inside nibabel's wheel).
+    """
+    from . import io
+
+    dest = Path(out_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    if input_path is not None:
+        vol = io.load_volume(input_path)
+        if vol.data.ndim not in (3, 4):
+            raise ValueError(f"{input_path}: expected a 3-D or 4-D volume, got {vol.data.shape}")
+        stem = Path(input_path).name.removesuffix(".gz").removesuffix(".nii") + "_resampled"
+        _one(
+            os.fspath(input_path),
+            vol.data,
+            vol.affine,
+            spacing=spacing,
+            order=order,
+            dest=dest,
+            stem=stem,
+        )
+        return
+    data, affine = ct_phantom()
+    _one(
+        "synthetic CT phantom",
+        data,
+        affine,
+        spacing=spacing,
+        order=order,
+        dest=dest,
+        stem="ct_phantom_resampled",
+    )
+    print()
+    import nibabel.testing
+
+    epi = io.load_volume(Path(str(nibabel.testing.data_path)) / "example4d.nii.gz")
+    _one(
+        "nibabel's example4d.nii.gz (4-D EPI)",
+        epi.data,
+        epi.affine,
+        spacing=spacing,
+        order=order,
+        dest=dest,
+        stem="example4d_resampled",
+    )
