@@ -38,7 +38,7 @@ PROFILES: dict[str, list[str]] = {
     "test": ["-e", ".[plot]", "--group", "test"],
     "lint": ["-e", ".", "--group", "test", "--group", "lint"],
     "docs": ["-e", ".[plot]", "--group", "docs", "--group", "test"],
-    "bench": ["-e", ".", "--group", "test"],
+    "bench": ["-e", ".", "--group", "bench"],
     "wheel": ["build>=1.2"],
 }
 
