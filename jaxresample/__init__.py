@@ -23,14 +23,32 @@ EXPORTS: dict[str, str] = {
     "ResamplePlan": "._plan",
     "ScipyRuntimeError": "._validation",
     "antialias_sigma": "._resample",
+    "convolve1d": "._filters",
+    "correlate1d": "._filters",
+    "fourier_gaussian": "._gaussian",
+    "gaussian_filter": "._filters",
+    "gaussian_filter1d": "._filters",
+    "gaussian_filter_fft": "._smooth",
+    "gaussian_gradient_magnitude": "._gaussian",
+    "gaussian_kernel1d": "._kernels",
+    "gaussian_laplace": "._gaussian",
     "plan_resample": "._plan",
     "plan_to_reference": "._plan",
     "resample_labels": "._labels",
     "resample_to_reference": "._resample",
     "resample_to_spacing": "._resample",
+    "smooth": "._smooth",
 }
 
 if TYPE_CHECKING:
+    from ._filters import convolve1d as convolve1d
+    from ._filters import correlate1d as correlate1d
+    from ._filters import gaussian_filter as gaussian_filter
+    from ._filters import gaussian_filter1d as gaussian_filter1d
+    from ._gaussian import fourier_gaussian as fourier_gaussian
+    from ._gaussian import gaussian_gradient_magnitude as gaussian_gradient_magnitude
+    from ._gaussian import gaussian_laplace as gaussian_laplace
+    from ._kernels import gaussian_kernel1d as gaussian_kernel1d
     from ._labels import resample_labels as resample_labels
     from ._plan import ResamplePlan as ResamplePlan
     from ._plan import plan_resample as plan_resample
@@ -38,6 +56,8 @@ if TYPE_CHECKING:
     from ._resample import antialias_sigma as antialias_sigma
     from ._resample import resample_to_reference as resample_to_reference
     from ._resample import resample_to_spacing as resample_to_spacing
+    from ._smooth import gaussian_filter_fft as gaussian_filter_fft
+    from ._smooth import smooth as smooth
     from ._validation import ScipyRuntimeError as ScipyRuntimeError
 
 __getattr__, __dir__, _names = attach(__name__, EXPORTS)

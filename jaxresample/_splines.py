@@ -261,30 +261,10 @@ def _apply_matrix(x: jax.Array, m: np.ndarray, axis: int) -> jax.Array:
     return jnp.moveaxis(y, -1, axis)
 
 
-def _extend(x: jax.Array, width: int, axis: int, extension: _modes.Behaviour) -> jax.Array:
-    """``x`` extended by ``width`` samples on both sides, as slices (fusible, no gather)."""
-    n = x.shape[axis]
-    if width > n - 1:
-        return _modes.pad(x, width, width, axis=axis, behaviour=extension, cval=0.0)
-
-    def sl(a: int, b: int) -> jax.Array:
-        return jax.lax.slice_in_dim(x, a, b, axis=axis)
-
-    if extension == "periodic":
-        left, right = sl(n - width, n), sl(0, width)
-    elif extension == "whole-symmetric":
-        left = jax.lax.rev(sl(1, width + 1), (axis,))
-        right = jax.lax.rev(sl(n - 1 - width, n - 1), (axis,))
-    else:  # half-symmetric
-        left = jax.lax.rev(sl(0, width), (axis,))
-        right = jax.lax.rev(sl(n - width, n), (axis,))
-    return jax.lax.concatenate([left, x, right], axis)
-
-
 def _apply_fir(x: jax.Array, h: np.ndarray, axis: int, extension: _modes.Behaviour) -> jax.Array:
     half = (len(h) - 1) // 2
     n = x.shape[axis]
-    xp = _extend(x, half, axis, extension)
+    xp = _modes.pad(x, half, half, axis=axis, behaviour=extension, cval=0.0)
 
     def tap(k: int) -> jax.Array:  # x[i + k] for every output i
         return jax.lax.slice_in_dim(xp, half + k, half + k + n, axis=axis)

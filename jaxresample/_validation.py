@@ -115,6 +115,13 @@ def static_int(
     return out
 
 
+def _ndim(value: Any) -> int:
+    # np.ndim of a list/tuple converts it to an array, which fails on traced entries.
+    if isinstance(value, (list, tuple)):
+        return 1 + max((_ndim(v) for v in value), default=0)
+    return int(np.ndim(value))
+
+
 def per_axis(value: Any, n: int, *, fn: str, name: str) -> tuple[Any, ...]:
     """Normalise a scalar, or one value per axis, to a tuple of ``n`` values.
 
@@ -124,9 +131,9 @@ def per_axis(value: Any, n: int, *, fn: str, name: str) -> tuple[Any, ...]:
     Raises:
       ScipyRuntimeError: a sequence whose length is not ``n`` (scipy's ``RuntimeError``).
     """
-    if isinstance(value, (str, bytes, numbers.Number)) or np.ndim(value) == 0:
+    if isinstance(value, (str, bytes, numbers.Number)) or _ndim(value) == 0:
         return (value,) * n
-    if np.ndim(value) > 1:
+    if _ndim(value) > 1:
         raise ValueError(f"{fn}: {name} must be a scalar or a 1-D sequence; got {fmt(value)}")
     items = tuple(value[i] for i in range(len(value)))
     if len(items) != n:

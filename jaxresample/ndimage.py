@@ -12,11 +12,25 @@ from ._lazy import attach
 
 #: public name -> private module that defines it
 EXPORTS: dict[str, str] = {
+    "convolve1d": "._filters",
+    "correlate1d": "._filters",
+    "fourier_gaussian": "._gaussian",
+    "gaussian_filter": "._filters",
+    "gaussian_filter1d": "._filters",
+    "gaussian_gradient_magnitude": "._gaussian",
+    "gaussian_laplace": "._gaussian",
     "spline_filter": "._splines",
     "spline_filter1d": "._splines",
 }
 
 if TYPE_CHECKING:
+    from ._filters import convolve1d as convolve1d
+    from ._filters import correlate1d as correlate1d
+    from ._filters import gaussian_filter as gaussian_filter
+    from ._filters import gaussian_filter1d as gaussian_filter1d
+    from ._gaussian import fourier_gaussian as fourier_gaussian
+    from ._gaussian import gaussian_gradient_magnitude as gaussian_gradient_magnitude
+    from ._gaussian import gaussian_laplace as gaussian_laplace
     from ._splines import spline_filter as spline_filter
     from ._splines import spline_filter1d as spline_filter1d
 

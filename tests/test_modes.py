@@ -71,6 +71,25 @@ def test_pad_matches_scipy(mode: str, n: int, dtype: np.dtype, rng: np.random.Ge
     assert_close(got, expected.astype(dtype), dtype=dtype)
 
 
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("mode", _modes.FILTER_MODES)
+def test_narrow_pads_match_scipy(mode: str, n: int, rng: np.random.Generator) -> None:
+    """Widths up to n - 1 take the slice path; every split of them matches scipy."""
+    x = rng.normal(size=(n, 3)).astype(np.float32)
+    behaviour = _modes.resolve(mode, family="filter", fn="test")
+    for before in range(n):
+        for after in (0, n - 1):
+            expected = np.stack(
+                [
+                    scipy_filter_sequence(mode, x[:, c].astype(np.float64), cval=0.5)
+                    for c in range(3)
+                ],
+                axis=1,
+            )[REACH - before : REACH + n + after]
+            got = _modes.pad(jnp.asarray(x), before, after, axis=0, behaviour=behaviour, cval=0.5)
+            assert_close(got, expected.astype(np.float32), dtype=np.float32)
+
+
 @pytest.mark.parametrize("mode", _modes.FILTER_MODES)
 def test_pad_mode_names_agree_with_numpy(mode: str, rng: np.random.Generator) -> None:
     """The registry's numpy name pads like scipy's filters (for widths up to the size)."""

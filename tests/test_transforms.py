@@ -70,6 +70,24 @@ HOST_SIDE: dict[Callable[..., Any], str] = {
 }
 
 
+def _f32_and(taps: int) -> Callable[[np.random.Generator], Args]:
+    """An image and a traced weight vector of ``taps`` entries."""
+    return lambda r: (
+        r.normal(size=(9, 7)).astype(np.float32),
+        r.normal(size=taps).astype(np.float32),
+    )
+
+
+def _f32_and_scalar(
+    value: float, shape: tuple[int, ...] = (9, 7)
+) -> Callable[[np.random.Generator], Args]:
+    """An image and a traced positive scalar near ``value`` (e.g. sigma)."""
+    return lambda r: (
+        r.normal(size=shape).astype(np.float32),
+        np.float32(value * (1 + 0.1 * r.random())),
+    )
+
+
 def _volume_and_affine(r: np.random.Generator) -> Args:
     """A volume and a slightly oblique, anisotropic affine (float32, traced under vmap)."""
     affine = np.diag([1.1, 0.9, 1.6, 1.0]) + np.pad(0.05 * r.normal(size=(3, 4)), ((0, 1), (0, 0)))
@@ -84,6 +102,43 @@ CASES: list[Case] = [
     Case(jndi.spline_filter, _f32(9, 7), dict(order=3, mode="mirror")),
     # n = 90 on axis 0 takes the long-line (truncated inverse filter) path.
     Case(jndi.spline_filter1d, _f32(90, 5), dict(order=5, axis=0, mode="grid-wrap")),
+    Case(jndi.correlate1d, _f32_and(5), dict(axis=0, mode="mirror", origin=1), (0, 1)),
+    Case(jndi.convolve1d, _f32_and(4), dict(axis=-1, mode="wrap", origin=-1), (0, 1)),
+    # A traced sigma (radius given) is differentiable and vmappable.
+    Case(
+        jndi.gaussian_filter1d,
+        _f32_and_scalar(1.3),
+        dict(axis=0, order=1, mode="nearest", radius=4),
+        (0, 1),
+    ),
+    Case(
+        jndi.gaussian_filter,
+        _f32_and_scalar(1.5),
+        dict(mode="mirror", radius=5),
+        (0, 1),
+        "traced-sigma",
+    ),
+    Case(
+        jndi.gaussian_filter,
+        _f32(9, 7, 5),
+        dict(sigma=(1.0, 0.0, 2.0), order=(0, 1, 0), mode="constant", cval=0.5),
+        id="per-axis",
+    ),
+    Case(jndi.gaussian_laplace, _f32(9, 7), dict(sigma=1.2, mode="reflect")),
+    Case(jndi.gaussian_gradient_magnitude, _f32(9, 7), dict(sigma=1.2, mode="nearest")),
+    Case(jndi.fourier_gaussian, _f32_and_scalar(1.1, shape=(8, 5)), dict(n=14, axis=0), (0, 1)),
+    Case(
+        jaxresample.gaussian_kernel1d,
+        lambda r: (np.float32(1.3 + 0.1 * r.random()),),
+        dict(order=1, radius=4, method="bessel"),
+    ),
+    Case(jaxresample.smooth, _f32(9, 8, 7), dict(fwhm_mm=3.0, spacing=(1.0, 1.5, 2.0))),
+    Case(
+        jaxresample.gaussian_filter_fft,
+        _f32_and_scalar(2.0, shape=(16, 12)),
+        dict(radius=8, mode="reflect"),
+        (0, 1),
+    ),
     Case(
         jaxresample.resample_to_spacing,
         _f32(9, 8, 7),

@@ -1,0 +1,242 @@
+"""Native Gaussian smoothing: ``smooth`` (sigma or FWHM in mm) and the FFT path."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
+
+from . import _dtypes, _modes, _validation
+from ._filters import _cast, _check_input, _gaussian, _sigma_array, _sigmas, _truncating
+from ._kernels import sampled_kernel
+from ._validation import fmt, is_traced
+
+__all__ = ["FWHM_PER_SIGMA", "gaussian_filter_fft", "smooth"]
+
+#: ``fwhm = FWHM_PER_SIGMA * sigma`` for a Gaussian: ``sqrt(8 ln 2)`` (nibabel's fwhm2sigma).
+FWHM_PER_SIGMA = math.sqrt(8.0 * math.log(2.0))
+#: FFT rounding is larger than the direct sum's: snap integer results within this many ulps.
+_FFT_ULPS = 64
+
+
+def _voxel_sizes(affine: Any, spacing: Any, n: int, *, fn: str) -> tuple[float, ...]:
+    if affine is not None and spacing is not None:
+        raise ValueError(f"{fn}: give affine or spacing, not both")
+    if spacing is not None:
+        if is_traced(spacing):
+            raise TypeError(f"{fn}: spacing must be concrete (it sets the kernel size)")
+        vox = tuple(float(v) for v in _validation.per_axis(spacing, n, fn=fn, name="spacing"))
+    elif affine is not None:
+        if is_traced(affine):
+            raise TypeError(f"{fn}: affine must be concrete (it sets the kernel size)")
+        a = np.asarray(affine, dtype=np.float64)
+        if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 2:
+            raise ValueError(f"{fn}: affine must be a square (d+1, d+1) matrix; got {fmt(a)}")
+        cols = np.sqrt(np.sum(a[:-1, :-1] ** 2, axis=0))
+        if cols.shape[0] < n:
+            raise ValueError(
+                f"{fn}: affine {a.shape} describes {cols.shape[0]} spatial axes; the image has {n}"
+            )
+        vox = tuple(float(c) for c in cols[:n])
+    else:
+        vox = (1.0,) * n
+    if any(not v > 0 for v in vox):
+        raise ValueError(f"{fn}: voxel sizes must be positive; got {vox}")
+    return vox
+
+
+def smooth(
+    image: ArrayLike,
+    *,
+    sigma_mm: ArrayLike | Sequence[float] | None = None,
+    fwhm_mm: ArrayLike | Sequence[float] | None = None,
+    affine: ArrayLike | None = None,
+    spacing: Sequence[float] | float | None = None,
+    mode: str = "nearest",
+    cval: ArrayLike = 0.0,
+    truncate: float = 4.0,
+    channel_axis: int | None = None,
+) -> jax.Array:
+    """Smooth an image with a Gaussian whose width is given in millimetres.
+
+    The width per spatial axis in voxels is ``sigma_mm / voxel_size`` (or
+    ``fwhm_mm / sqrt(8 ln 2) / voxel_size``), as in :func:`nibabel.processing.smooth_image`;
+    then :func:`gaussian_filter` runs on the spatial axes (a width of 0 skips an axis).
+
+    Convention:
+      Voxel sizes come from ``spacing`` (one per spatial axis), or from ``affine`` as the
+      Euclidean norms of the columns of its linear part (nibabel's
+      ``sqrt(sum(affine[:3, :3]**2, axis=0))``), or are 1 (widths in voxels). A 4×4 affine
+      serves images with up to 3 spatial axes (the first columns are used). The default
+      ``mode='nearest'`` is nibabel's.
+
+    Args:
+      image: array whose axes are spatial, plus ``channel_axis`` if given; integer or
+        floating dtype.
+      sigma_mm: standard deviation in mm, a scalar or one per spatial axis. Static.
+      fwhm_mm: full width at half maximum in mm (alternative to ``sigma_mm``). Static.
+      affine: ``(d+1, d+1)`` voxel-to-world matrix (concrete). Static.
+      spacing: voxel sizes in mm (alternative to ``affine``). Static.
+      mode: boundary mode, from :data:`jaxresample._modes.FILTER_MODES`. Static.
+      cval: the value outside the edges for the constant modes. Traced.
+      truncate: kernel radius in standard deviations. Static.
+      channel_axis: an axis that is not smoothed, or None. Static.
+
+    Returns:
+      Floating array of the image's shape: integer images give float32 (float64 for 64-bit
+      integers under x64); floating images keep their dtype.
+
+    Raises:
+      ValueError: neither or both of ``sigma_mm``/``fwhm_mm``, or both ``affine`` and
+        ``spacing``; negative widths; a malformed affine.
+      TypeError: traced widths, affine or spacing.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample._smooth import smooth
+      >>> img = jnp.zeros((5, 5), jnp.float32).at[2, 2].set(1.0)
+      >>> import numpy as np
+      >>> y = smooth(img, fwhm_mm=2.0, spacing=(1.0, 2.0))[2]
+      >>> y.dtype
+      dtype('float32')
+      >>> print(np.asarray(y).round(4))
+      [0.     0.0261 0.4175 0.0261 0.    ]
+    """
+    fn = "smooth"
+    x = _check_input(image, fn=fn)
+    if (sigma_mm is None) == (fwhm_mm is None):
+        raise ValueError(f"{fn}: give exactly one of sigma_mm and fwhm_mm")
+    spatial = tuple(range(x.ndim))
+    if channel_axis is not None:
+        c = _validation.axes_tuple(channel_axis, x.ndim, fn=fn, name="channel_axis")[0]
+        spatial = tuple(a for a in spatial if a != c)
+    n = len(spatial)
+    width = sigma_mm if sigma_mm is not None else fwhm_mm
+    if is_traced(width):
+        raise TypeError(f"{fn}: sigma_mm/fwhm_mm must be concrete (they set the kernel size)")
+    widths = [float(w) for w in _validation.per_axis(width, n, fn=fn, name="sigma_mm")]
+    if any(w < 0 for w in widths):
+        raise ValueError(f"{fn}: widths must be nonnegative; got {fmt(width)}")
+    if fwhm_mm is not None:
+        widths = [w / FWHM_PER_SIGMA for w in widths]
+    vox = _voxel_sizes(affine, spacing, n, fn=fn)
+    sigma = tuple(w / v for w, v in zip(widths, vox, strict=True))
+    out = x.dtype if jnp.issubdtype(x.dtype, jnp.inexact) else _dtypes.compute_dtype(x.dtype)
+    orders = (0,) * n
+    return _gaussian(x, sigma, spatial, orders, out, mode, cval, truncate, None, fn=fn)
+
+
+def gaussian_filter_fft(
+    image: ArrayLike,
+    sigma: ArrayLike | Sequence[ArrayLike],
+    *,
+    order: int | Sequence[int] = 0,
+    mode: str | Sequence[str] = "grid-wrap",
+    cval: ArrayLike = 0.0,
+    truncate: float = 4.0,
+    radius: int | Sequence[int] | None = None,
+    axes: int | Sequence[int] | None = None,
+) -> jax.Array:
+    """Gaussian filter through FFTs: :func:`gaussian_filter`'s result, faster for large sigma.
+
+    Each axis is extended by the kernel radius with ``mode``, transformed, multiplied by
+    the transform of the kernel (scipy's sampled kernel, the same as :func:`gaussian_filter`)
+    and transformed back; the extension is then cropped. With ``mode='grid-wrap'`` nothing
+    is extended: the circular convolution *is* the periodic boundary (a kernel longer than
+    the axis wraps around it, as scipy's periodic extension does). So the result equals
+    :func:`gaussian_filter` up to FFT rounding (about ``eps * log2(n)`` relative) for every
+    mode. The cost is ``O(n log n)`` per line independent of ``sigma``, against
+    ``O(n sigma)`` for the direct filter; it pays off from sigma of roughly 10 to 20 on
+    CPU.
+
+    Args:
+      image: array of any shape; integer, floating or complex dtype.
+      sigma: standard deviation per axis, in samples. Traced when ``radius`` is given.
+      order: derivative order per axis. Static.
+      mode: boundary mode (or one per axis), from :data:`jaxresample._modes.FILTER_MODES`.
+        Static.
+      cval: the value outside the edges for the constant modes. Traced.
+      truncate: radius in standard deviations when ``radius`` is None. Static.
+      radius: kernel half-length per axis. Static.
+      axes: the axes to filter (default all). Static.
+
+    Returns:
+      Array of the image's shape and dtype (integers truncated toward zero, as
+      :func:`gaussian_filter`).
+
+    Raises:
+      ValueError, RuntimeError, TypeError: as :func:`gaussian_filter`.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample._smooth import gaussian_filter_fft
+      >>> import numpy as np
+      >>> y = gaussian_filter_fft(jnp.array([0.0, 0.0, 1.0, 0.0, 0.0], jnp.float32), 1.0)
+      >>> y.dtype
+      dtype('float32')
+      >>> print(np.asarray(y).round(4))
+      [0.0584 0.2421 0.3989 0.2421 0.0584]
+    """
+    fn = "gaussian_filter_fft"
+    x = _check_input(image, fn=fn)
+    ax = _validation.axes_tuple(axes, x.ndim, fn=fn)
+    n = len(ax)
+    orders = tuple(
+        _validation.static_int(o, fn=fn, name="order", minimum=0)
+        for o in _validation.per_axis(order, n, fn=fn, name="order")
+    )
+    sigmas, radii, keep = _sigmas(sigma, n, radius, truncate, fn=fn)
+    modes = _modes.per_axis(mode, n, family="filter", fn=fn)
+    out = _dtypes.output_dtype(None, x.dtype, fn=fn)
+    work = _dtypes.compute_dtype(x.dtype)
+    idx = [i for i in range(n) if keep[i]]
+    return _fft_filter(
+        x,
+        _sigma_array([sigmas[i] for i in idx], work),
+        jnp.asarray(cval),
+        axes=tuple(ax[i] for i in idx),
+        orders=tuple(orders[i] for i in idx),
+        radii=tuple(radii[i] for i in idx),
+        behaviours=tuple(modes[i] for i in idx),
+        out_dtype=out,
+        work=work,
+    )
+
+
+@functools.partial(
+    jax.jit, static_argnames=("axes", "orders", "radii", "behaviours", "out_dtype", "work")
+)
+def _fft_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, work):
+    y = x.astype(work)
+    cplx = np.dtype(work).kind == "c"
+    between = _truncating(np.dtype(out_dtype), np.dtype(work), _FFT_ULPS)
+    for i, axis in enumerate(axes):
+        if i and between is not None:
+            y = between(y)
+        r = radii[i]
+        k = sampled_kernel(sigmas[i], orders[i], r, sigmas.dtype)  # convolution kernel
+        n = y.shape[axis]
+        periodic = behaviours[i] == "periodic"
+        ext = 0 if periodic else r
+        yp = _modes.pad(y, ext, ext, axis=axis, behaviour=behaviours[i], cval=cval.astype(work))
+        m = n + 2 * ext
+        # Circular kernel of length m: tap j (offset j - r) lands at index (j - r) mod m,
+        # summing taps that wrap more than once (exact periodic extension).
+        pos = np.mod(np.arange(-r, r + 1), m)
+        circ = jnp.zeros(m, k.dtype).at[jnp.asarray(pos)].add(k)
+        shape = [1] * y.ndim
+        if cplx:
+            spec = jnp.fft.fft(circ).reshape([m if a == axis else 1 for a in range(y.ndim)])
+            z = jnp.fft.ifft(jnp.fft.fft(yp, axis=axis) * spec.astype(work), axis=axis)
+        else:
+            h = jnp.fft.rfft(circ)
+            shape[axis] = h.shape[0]
+            z = jnp.fft.irfft(jnp.fft.rfft(yp, axis=axis) * h.reshape(shape), n=m, axis=axis)
+        y = jax.lax.slice_in_dim(z, ext, ext + n, axis=axis).astype(work)
+    return _cast(y, np.dtype(out_dtype), _FFT_ULPS)
