@@ -22,6 +22,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 EXPORTS: dict[str, str] = {
     "ResamplePlan": "._plan",
     "ScipyRuntimeError": "._validation",
+    "affine_transform": "._geometric",
     "antialias_sigma": "._resample",
     "convolve1d": "._filters",
     "correlate1d": "._filters",
@@ -32,12 +33,19 @@ EXPORTS: dict[str, str] = {
     "gaussian_gradient_magnitude": "._gaussian",
     "gaussian_kernel1d": "._kernels",
     "gaussian_laplace": "._gaussian",
+    "geometric_transform": "._geometric",
+    "map_coordinates": "._interp",
+    "map_coordinates_adjoint": "._interp",
     "plan_resample": "._plan",
     "plan_to_reference": "._plan",
     "resample_labels": "._labels",
     "resample_to_reference": "._resample",
     "resample_to_spacing": "._resample",
+    "shift": "._geometric",
     "smooth": "._smooth",
+    "spline_filter": "._splines",
+    "spline_filter1d": "._splines",
+    "zoom": "._geometric",
 }
 
 if TYPE_CHECKING:
@@ -48,6 +56,12 @@ if TYPE_CHECKING:
     from ._gaussian import fourier_gaussian as fourier_gaussian
     from ._gaussian import gaussian_gradient_magnitude as gaussian_gradient_magnitude
     from ._gaussian import gaussian_laplace as gaussian_laplace
+    from ._geometric import affine_transform as affine_transform
+    from ._geometric import geometric_transform as geometric_transform
+    from ._geometric import shift as shift
+    from ._geometric import zoom as zoom
+    from ._interp import map_coordinates as map_coordinates
+    from ._interp import map_coordinates_adjoint as map_coordinates_adjoint
     from ._kernels import gaussian_kernel1d as gaussian_kernel1d
     from ._labels import resample_labels as resample_labels
     from ._plan import ResamplePlan as ResamplePlan
@@ -58,6 +72,8 @@ if TYPE_CHECKING:
     from ._resample import resample_to_spacing as resample_to_spacing
     from ._smooth import gaussian_filter_fft as gaussian_filter_fft
     from ._smooth import smooth as smooth
+    from ._splines import spline_filter as spline_filter
+    from ._splines import spline_filter1d as spline_filter1d
     from ._validation import ScipyRuntimeError as ScipyRuntimeError
 
 __getattr__, __dir__, _names = attach(__name__, EXPORTS)

@@ -12,6 +12,7 @@ from ._lazy import attach
 
 #: public name -> private module that defines it
 EXPORTS: dict[str, str] = {
+    "affine_transform": "._geometric",
     "convolve1d": "._filters",
     "correlate1d": "._filters",
     "fourier_gaussian": "._gaussian",
@@ -19,8 +20,12 @@ EXPORTS: dict[str, str] = {
     "gaussian_filter1d": "._filters",
     "gaussian_gradient_magnitude": "._gaussian",
     "gaussian_laplace": "._gaussian",
+    "geometric_transform": "._geometric",
+    "map_coordinates": "._interp",
+    "shift": "._geometric",
     "spline_filter": "._splines",
     "spline_filter1d": "._splines",
+    "zoom": "._geometric",
 }
 
 if TYPE_CHECKING:
@@ -31,6 +36,11 @@ if TYPE_CHECKING:
     from ._gaussian import fourier_gaussian as fourier_gaussian
     from ._gaussian import gaussian_gradient_magnitude as gaussian_gradient_magnitude
     from ._gaussian import gaussian_laplace as gaussian_laplace
+    from ._geometric import affine_transform as affine_transform
+    from ._geometric import geometric_transform as geometric_transform
+    from ._geometric import shift as shift
+    from ._geometric import zoom as zoom
+    from ._interp import map_coordinates as map_coordinates
     from ._splines import spline_filter as spline_filter
     from ._splines import spline_filter1d as spline_filter1d
 

@@ -88,6 +88,11 @@ def _f32_and_scalar(
     )
 
 
+def _image_and_coords(r: np.random.Generator) -> Args:
+    """An image and coordinates of 5x4 points, some outside it."""
+    return r.normal(size=(7, 6)).astype(np.float32), r.uniform(-1, 7, (2, 5, 4)).astype(np.float32)
+
+
 def _volume_and_affine(r: np.random.Generator) -> Args:
     """A volume and a slightly oblique, anisotropic affine (float32, traced under vmap)."""
     affine = np.diag([1.1, 0.9, 1.6, 1.0]) + np.pad(0.05 * r.normal(size=(3, 4)), ((0, 1), (0, 0)))
@@ -137,6 +142,39 @@ CASES: list[Case] = [
         jaxresample.gaussian_filter_fft,
         _f32_and_scalar(2.0, shape=(16, 12)),
         dict(radius=8, mode="reflect"),
+        (0, 1),
+    ),
+    Case(jndi.map_coordinates, _image_and_coords, dict(order=3, mode="grid-wrap"), (0, 1)),
+    Case(
+        jndi.map_coordinates,
+        _image_and_coords,
+        dict(order=1, mode="constant", cval=0.5),
+        (0, 1),
+        "order1-constant",
+    ),
+    Case(jndi.zoom, _f32(9, 8), dict(zoom=(1.5, 0.6), order=3, mode="nearest")),
+    Case(jndi.shift, _f32(9, 8), dict(shift=(1.3, -0.4), order=1, mode="reflect")),
+    Case(
+        jndi.affine_transform,
+        lambda r: (
+            r.normal(size=(9, 8)).astype(np.float32),
+            (np.eye(2) + 0.1 * r.normal(size=(2, 2))).astype(np.float32),
+        ),
+        dict(offset=(0.5, -0.25), order=3, mode="mirror"),
+        (0, 1),
+    ),
+    Case(
+        jndi.geometric_transform,
+        _f32(9, 8),
+        dict(mapping=lambda c: (c[0] * 0.9, c[1] + 0.3), order=1, mode="nearest"),
+    ),
+    Case(
+        jaxresample.map_coordinates_adjoint,
+        lambda r: (
+            r.normal(size=(5, 4)).astype(np.float32),
+            r.uniform(-1, 7, (2, 5, 4)).astype(np.float32),
+        ),
+        dict(shape=(7, 6), order=1, mode="grid-constant"),
         (0, 1),
     ),
     Case(

@@ -1,0 +1,446 @@
+"""scipy's geometric transforms: ``zoom``, ``shift``, ``affine_transform``, ``geometric_transform``.
+
+``zoom``, ``shift`` and ``affine_transform`` with a concrete diagonal matrix are separable and
+run through :mod:`jaxresample._separable` (one 1-D resampling per axis). A traced or
+non-diagonal matrix builds the input coordinates of every output point inside ``jit`` and
+samples them with the general gather of :mod:`jaxresample._interp`.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _dtypes, _modes
+from ._interp import (
+    _check_order,
+    _cval_array,
+    _map_coordinates,
+    _pad_and_prefilter,
+    _prepare_input,
+    _sample,
+    _work_dtype,
+)
+from ._separable import _run_separable
+from ._validation import ScipyRuntimeError, concrete_float, fmt, is_traced, per_axis, static_int
+
+__all__ = ["affine_transform", "geometric_transform", "shift", "zoom"]
+
+
+def _setup(input: Any, output: Any, order: Any, mode: Any, cval: Any, *, fn: str):
+    order = _check_order(order, fn=fn)
+    behaviour = _modes.resolve(mode, family="interp", fn=fn)
+    x, out = _prepare_input(input, output, fn=fn)
+    work = _work_dtype(x.dtype, out)
+    cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
+    xdt = _dtypes.compute_dtype(x.dtype, out) if cplx else work
+    return x.astype(xdt), out, order, behaviour, work, _cval_array(cval, xdt)
+
+
+def zoom(
+    input: Any,
+    zoom: Any,
+    output: Any = None,
+    order: int = 3,
+    mode: str = "constant",
+    cval: Any = 0.0,
+    prefilter: bool = True,
+    *,
+    grid_mode: bool = False,
+) -> jax.Array:
+    """Zoom an array by B-spline interpolation.
+
+    SciPy equivalent: :func:`scipy.ndimage.zoom`
+
+    The output has ``round(input.shape[a] * zoom[a])`` samples along axis ``a`` (Python's
+    ``round``, half to even). With ``grid_mode=False`` the centres of the corner samples are
+    aligned (output sample ``k`` reads input coordinate ``k * (n_in - 1) / (n_out - 1)``);
+    with ``grid_mode=True`` the outer edges of the grids are aligned
+    (``(k + 0.5) * n_in / n_out - 0.5``).
+
+    The work is separable: one 1-D resampling per axis, most shrinking axis first, with the
+    spline prefilter folded into the per-axis weights.
+
+    Args:
+      input: array of any rank >= 1; integer, floating or complex dtype.
+      zoom: zoom factor, one number or one per axis. Static (it sets the output shape).
+      output: None (the dtype of ``input``) or a dtype.
+      order: spline order, 0-5. Static.
+      mode: boundary mode (see :func:`~jaxresample.ndimage.map_coordinates`). Static.
+      cval: value outside the input for the constant modes. Traced; differentiable.
+      prefilter: whether to spline-filter the input first (``order > 1``). Static.
+      grid_mode: align pixel edges instead of pixel centres. Static.
+
+    Returns:
+      The zoomed array.
+
+    Raises:
+      ScipyRuntimeError: ``order`` outside 0-5, unknown ``mode``, ``zoom`` of the wrong length.
+      TypeError: traced ``zoom``, or ``output`` is an array.
+
+    Warns:
+      UserWarning: ``grid_mode=True`` with ``mode='constant'`` or ``'wrap'`` (as scipy).
+
+    Differences from SciPy:
+      ``output`` cannot be an array. float32 inputs are computed in float32; for
+      ``order > 1`` the prefilter is applied as a kernel truncated where its tail is below
+      float32 (float64) precision.
+
+    Examples:
+      >>> from jaxresample.ndimage import zoom
+      >>> zoom(jnp.array([0.0, 1.0, 2.0]), 5 / 3, order=1)
+      Array([0. , 0.5, 1. , 1.5, 2. ], dtype=float32)
+    """
+    fn = "zoom"
+    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    zooms = tuple(
+        concrete_float(z, fn=fn, name="zoom", fix="zoom sets the output shape")
+        for z in per_axis(zoom, x.ndim, fn=fn, name="zoom")
+    )
+    grid_mode = bool(grid_mode)
+    out_shape = tuple(int(round(n * z)) for n, z in zip(x.shape, zooms, strict=True))
+    if all(z == 1 for z in zooms) and prefilter:
+        return _dtypes.cast_result(x, out, rule="truncate")
+    if grid_mode and behaviour in ("constant-legacy", "periodic-legacy"):
+        suggest = "grid-constant" if behaviour == "constant-legacy" else "grid-wrap"
+        warnings.warn(
+            f"It is recommended to use mode = {suggest} instead of {mode} when grid_mode is True.",
+            UserWarning,
+            stacklevel=2,
+        )
+    coords = []
+    for n_in, n_out in zip(x.shape, out_shape, strict=True):
+        div, num = (n_out, n_in) if grid_mode else (n_out - 1, n_in - 1)
+        scale = num / div if div != 0 else 1.0
+        k = np.arange(n_out, dtype=np.float64)
+        coords.append((k + 0.5) * scale - 0.5 if grid_mode else k * scale)
+    return _run_separable(
+        x,
+        cv,
+        coords,
+        out_shape,
+        order=order,
+        behaviour=behaviour,
+        prefilter=bool(prefilter),
+        work=work,
+        out=out,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# shift
+# --------------------------------------------------------------------------------------------
+
+
+def shift(
+    input: Any,
+    shift: Any,
+    output: Any = None,
+    order: int = 3,
+    mode: str = "constant",
+    cval: Any = 0.0,
+    prefilter: bool = True,
+) -> jax.Array:
+    """Shift an array by B-spline interpolation: ``out[k] = input(k - shift)``.
+
+    SciPy equivalent: :func:`scipy.ndimage.shift`
+
+    Args:
+      input: array of any rank >= 1; integer, floating or complex dtype.
+      shift: shift along each axis, one number or one per axis. Traced; differentiable.
+      output: None (the dtype of ``input``) or a dtype.
+      order: spline order, 0-5. Static.
+      mode: boundary mode (see :func:`~jaxresample.ndimage.map_coordinates`). Static.
+      cval: value outside the input for the constant modes. Traced; differentiable.
+      prefilter: whether to spline-filter the input first (``order > 1``). Static.
+
+    Returns:
+      Array with the shape of ``input``.
+
+    Raises:
+      ScipyRuntimeError: ``order`` outside 0-5, unknown ``mode``, ``shift`` of the wrong length.
+      TypeError: ``output`` is an array.
+
+    Differences from SciPy:
+      ``output`` cannot be an array; float32 inputs are computed in float32.
+
+    Examples:
+      >>> from jaxresample.ndimage import shift
+      >>> shift(jnp.array([1.0, 2.0, 3.0, 4.0]), 1.5, order=1, mode="nearest")
+      Array([1. , 1. , 1.5, 2.5], dtype=float32)
+    """
+    fn = "shift"
+    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    shifts = per_axis(shift, x.ndim, fn=fn, name="shift")
+    coords: list[Any] = []
+    for n, s in zip(x.shape, shifts, strict=True):
+        if is_traced(s):
+            coords.append(jnp.arange(n, dtype=work) - jnp.asarray(s).astype(work))
+        else:
+            coords.append(np.arange(n, dtype=np.float64) + (-float(np.asarray(s))))
+    return _run_separable(
+        x,
+        cv,
+        coords,
+        x.shape,
+        order=order,
+        behaviour=behaviour,
+        prefilter=bool(prefilter),
+        work=work,
+        out=out,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# affine_transform
+# --------------------------------------------------------------------------------------------
+
+
+def _output_shape(output_shape: Any, default: tuple[int, ...], *, fn: str) -> tuple[int, ...]:
+    if output_shape is None:
+        return default
+    if np.ndim(output_shape) == 0:
+        output_shape = (output_shape,)
+    shp = tuple(static_int(s, fn=fn, name="output_shape", minimum=0) for s in output_shape)
+    if len(shp) < 1:
+        raise ScipyRuntimeError(f"{fn}: input and output rank must be > 0; got output_shape=()")
+    return shp
+
+
+def affine_transform(
+    input: Any,
+    matrix: Any,
+    offset: Any = 0.0,
+    output_shape: Any = None,
+    output: Any = None,
+    order: int = 3,
+    mode: str = "constant",
+    cval: Any = 0.0,
+    prefilter: bool = True,
+) -> jax.Array:
+    """Apply an affine transformation: output point ``o`` reads input ``matrix @ o + offset``.
+
+    SciPy equivalent: :func:`scipy.ndimage.affine_transform`
+
+    ``matrix`` may be of shape ``(ndim,)`` (a diagonal), ``(ndim, out_ndim)``,
+    ``(ndim, ndim + 1)`` (the last column is the offset) or ``(ndim + 1, ndim + 1)``
+    (homogeneous; the bottom row must be ``[0, ..., 0, 1]``). A concrete diagonal matrix
+    runs the separable path; otherwise coordinates are built inside ``jit``.
+
+    Args:
+      input: array of any rank >= 1; integer, floating or complex dtype.
+      matrix: the inverse (output -> input) transform. Traced; differentiable.
+      offset: offset, one number or one per input axis. Traced; differentiable.
+      output_shape: shape of the output; default the input's. Static.
+      output: None (the dtype of ``input``) or a dtype.
+      order: spline order, 0-5. Static.
+      mode: boundary mode (see :func:`~jaxresample.ndimage.map_coordinates`). Static.
+      cval: value outside the input for the constant modes. Traced; differentiable.
+      prefilter: whether to spline-filter the input first (``order > 1``). Static.
+
+    Returns:
+      Array of ``output_shape``.
+
+    Raises:
+      ScipyRuntimeError: ``order``/``mode`` invalid, or a matrix or offset of the wrong shape
+        (scipy's ``RuntimeError`` messages).
+      ValueError: a homogeneous matrix whose bottom row is not ``[0, ..., 0, 1]``.
+
+    Differences from SciPy:
+      ``output`` cannot be an array; float32 inputs are computed in float32. The bottom row
+      of a traced homogeneous matrix cannot be checked and is ignored.
+
+    Examples:
+      >>> from jaxresample.ndimage import affine_transform
+      >>> affine_transform(jnp.arange(4.0), jnp.array([0.5]), order=1)
+      Array([0. , 0.5, 1. , 1.5], dtype=float32)
+    """
+    fn = "affine_transform"
+    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    ndim = x.ndim
+    out_shape = _output_shape(output_shape, x.shape, fn=fn)
+    traced = is_traced(matrix)
+    m: Any = jnp.asarray(matrix) if traced else np.asarray(matrix, dtype=np.float64)
+    if m.ndim not in (1, 2) or m.shape[0] < 1:
+        raise ScipyRuntimeError(
+            f"{fn}: no proper affine matrix provided: matrix must be 1-D or 2-D; got shape "
+            f"{m.shape}"
+        )
+    if m.ndim == 2 and m.shape[1] == ndim + 1 and m.shape[0] in (ndim, ndim + 1):
+        if m.shape[0] == ndim + 1 and not traced:
+            expected = [0] * ndim + [1]
+            if not np.all(m[ndim] == expected):
+                raise ValueError(
+                    f"{fn}: Expected homogeneous transformation matrix with shape {m.shape} "
+                    f"for image shape {x.shape}, but bottom row was not equal to {expected}"
+                )
+        offset = m[:ndim, ndim]
+        m = m[:ndim, :ndim]
+    if m.shape[0] != ndim:
+        raise ScipyRuntimeError(
+            f"{fn}: affine matrix has wrong number of rows: {m.shape[0]} for an input with "
+            f"{ndim} dimensions"
+        )
+    if m.ndim == 2 and m.shape[1] != len(out_shape):
+        raise ScipyRuntimeError(
+            f"{fn}: affine matrix has wrong number of columns: {m.shape[1]} for an output "
+            f"with {len(out_shape)} dimensions"
+        )
+    if m.ndim == 1 and len(out_shape) != ndim:
+        raise ScipyRuntimeError(
+            f"{fn}: a 1-D matrix needs an output of the input's rank {ndim}; got "
+            f"output_shape={out_shape}"
+        )
+    offs = per_axis(offset, ndim, fn=fn, name="offset")
+    if any(s == 0 for s in out_shape):
+        return jnp.zeros(out_shape, out)
+    diagonal = not traced and (
+        m.ndim == 1 or (m.shape[0] == m.shape[1] and np.count_nonzero(m - np.diag(np.diag(m))) == 0)
+    )
+    if diagonal:
+        coords: list[Any] = []
+        for a in range(ndim):
+            k = np.arange(out_shape[a], dtype=np.float64)
+            if is_traced(offs[a]):
+                ot = jnp.asarray(offs[a]).astype(work)
+                coords.append(jnp.asarray(k * (m[a] if m.ndim == 1 else m[a, a]), work) + ot)
+            elif m.ndim == 1:
+                o = float(np.asarray(offs[a]))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    coords.append((k + o / m[a]) * m[a])  # scipy: zoom_shift(matrix, offset/matrix)
+            else:
+                coords.append(float(np.asarray(offs[a])) + k * m[a, a])
+        return _run_separable(
+            x,
+            cv,
+            coords,
+            out_shape,
+            order=order,
+            behaviour=behaviour,
+            prefilter=bool(prefilter),
+            work=work,
+            out=out,
+        )
+    mat = jnp.diag(jnp.asarray(m)) if m.ndim == 1 else jnp.asarray(m)
+    off = jnp.stack([jnp.asarray(o).astype(work) for o in offs])
+    return _affine(
+        x,
+        mat.astype(work),
+        off,
+        cv,
+        out_shape=out_shape,
+        order=order,
+        behaviour=behaviour,
+        prefilter=bool(prefilter),
+        out_dtype=out,
+    )
+
+
+@functools.partial(
+    jax.jit, static_argnames=("out_shape", "order", "behaviour", "prefilter", "out_dtype")
+)
+def _affine(
+    x: jax.Array,
+    matrix: jax.Array,
+    offset: jax.Array,
+    cval: jax.Array,
+    *,
+    out_shape: tuple[int, ...],
+    order: int,
+    behaviour: str,
+    prefilter: bool,
+    out_dtype: Any,
+) -> jax.Array:
+    z, npad = _pad_and_prefilter(x, cval, order=order, behaviour=behaviour, prefilter=prefilter)
+    grids = [jax.lax.broadcasted_iota(matrix.dtype, out_shape, d) for d in range(len(out_shape))]
+    rows = []
+    for h in range(x.ndim):
+        c = offset[h] + npad
+        for d, g in enumerate(grids):
+            c = c + matrix[h, d] * g
+        rows.append(c)
+    res = _sample(z, jnp.stack(rows), cval, order=order, behaviour=behaviour)
+    return _dtypes.cast_result(res, out_dtype, rule="round")
+
+
+# --------------------------------------------------------------------------------------------
+# geometric_transform
+# --------------------------------------------------------------------------------------------
+
+
+def geometric_transform(
+    input: Any,
+    mapping: Callable[..., Any],
+    output_shape: Any = None,
+    output: Any = None,
+    order: int = 3,
+    mode: str = "constant",
+    cval: Any = 0.0,
+    prefilter: bool = True,
+    extra_arguments: tuple[Any, ...] = (),
+    extra_keywords: dict[str, Any] | None = None,
+) -> jax.Array:
+    """Apply an arbitrary coordinate mapping given as a JAX-traceable function.
+
+    SciPy equivalent: :func:`scipy.ndimage.geometric_transform`
+
+    ``mapping(coords, *extra_arguments, **extra_keywords)`` receives a tuple of ``out_ndim``
+    arrays of shape ``output_shape`` (the output coordinates, in the compute dtype) and
+    returns a sequence of ``input.ndim`` arrays (or one array with a leading axis of that
+    length) giving the input coordinates of every output point. The input is then sampled
+    as by :func:`~jaxresample.ndimage.map_coordinates`.
+
+    Args:
+      input: array of any rank >= 1; integer, floating or complex dtype.
+      mapping: vectorised, JAX-traceable coordinate mapping (see above).
+      output_shape: shape of the output; default the input's. Static.
+      output: None (the dtype of ``input``) or a dtype.
+      order: spline order, 0-5. Static.
+      mode: boundary mode (see :func:`~jaxresample.ndimage.map_coordinates`). Static.
+      cval: value outside the input for the constant modes. Traced; differentiable.
+      prefilter: whether to spline-filter the input first (``order > 1``). Static.
+      extra_arguments: extra positional arguments passed to ``mapping``.
+      extra_keywords: extra keyword arguments passed to ``mapping``.
+
+    Returns:
+      Array of ``output_shape``.
+
+    Raises:
+      ScipyRuntimeError: ``order``/``mode`` invalid, or ``mapping`` returns the wrong number
+        of coordinates.
+
+    Differences from SciPy:
+      scipy calls ``mapping`` once per output point with a tuple of Python floats; here it
+      is called once with a tuple of coordinate arrays, so it must be written with array
+      operations (``jnp``), which most scipy mappings already are (e.g.
+      ``lambda c: (c[0] - 0.5, c[1] - 0.5)``). ``output`` cannot be an array.
+
+    Examples:
+      >>> from jaxresample.ndimage import geometric_transform
+      >>> geometric_transform(jnp.arange(4.0), lambda c: (c[0] * 0.5,), order=1)
+      Array([0. , 0.5, 1. , 1.5], dtype=float32)
+    """
+    fn = "geometric_transform"
+    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    out_shape = _output_shape(output_shape, x.shape, fn=fn)
+    if not callable(mapping):
+        raise TypeError(f"{fn}: mapping must be callable; got {fmt(mapping)}")
+    kw = {} if extra_keywords is None else dict(extra_keywords)
+    grid = tuple(jax.lax.broadcasted_iota(work, out_shape, d) for d in range(len(out_shape)))
+    res = mapping(grid, *tuple(extra_arguments), **kw)
+    items = [jnp.asarray(r) for r in res]
+    if len(items) != x.ndim:
+        raise ScipyRuntimeError(
+            f"{fn}: mapping must return {x.ndim} coordinates (one per input axis); got {len(items)}"
+        )
+    coords = jnp.stack([jnp.broadcast_to(r.astype(work), out_shape) for r in items])
+
+    return _map_coordinates(
+        x, coords, cv, order=order, behaviour=behaviour, prefilter=bool(prefilter), out_dtype=out
+    )

@@ -1,0 +1,439 @@
+"""B-spline interpolation at arbitrary coordinates: ``map_coordinates`` and its adjoint.
+
+The per-axis machinery here (:func:`_axis_plan`) reproduces scipy's ``NI_GeometricTransform``
+one axis at a time, and is shared with :mod:`jaxresample._geometric`:
+
+1. the coordinate is first mapped into the input's range by the mode's *continuous* rule
+   (scipy's ``map_coordinate``: mirror, reflect, period ``n - 1`` for legacy ``wrap``, period
+   ``n`` for ``grid-wrap``), except for ``nearest`` and ``grid-constant``, which scipy pads
+   by 12 samples instead when prefiltering;
+2. legacy ``constant`` returns ``cval`` for any coordinate strictly outside ``[0, n - 1]``;
+3. the ``order + 1`` taps start at ``floor(x) - order // 2`` (odd orders) or
+   ``floor(x + 0.5) - order // 2`` (even orders), and taps that fall outside the input are
+   mapped with the *spline* boundary rule (whole-sample mirror for legacy ``constant`` and
+   ``wrap``; the mode's own rule otherwise; ``cval`` per tap for ``grid-constant``);
+4. the weights are the B-spline weights of the offset from the middle knot
+   (:func:`jaxresample._splines._bspline_weights`).
+
+The general path gathers the whole ``(order + 1) ** ndim`` tap block of every point with one
+gather and contracts it with the outer product of the per-axis weights.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _dtypes, _modes, _splines
+from ._validation import ScipyRuntimeError, fmt, static_int
+
+__all__ = ["map_coordinates", "map_coordinates_adjoint"]
+
+#: Coordinates are clipped to this magnitude before the periodic and mirror mappings, so
+#: that infinities behave as points far outside the input instead of producing NaN.
+_BIG = float(2**24)
+
+
+# --------------------------------------------------------------------------------------------
+# Validation shared with _geometric
+# --------------------------------------------------------------------------------------------
+
+
+def _check_order(order: Any, *, fn: str) -> int:
+    order = static_int(order, fn=fn, name="order")
+    if not 0 <= order <= 5:
+        raise ScipyRuntimeError(
+            f"{fn}: spline order not supported: order={order}; allowed values are {list(range(6))}"
+        )
+    return order
+
+
+def _prepare_input(input: Any, output: Any, *, fn: str) -> tuple[jax.Array, np.dtype]:
+    """Convert ``input``, check its dtype and resolve the output dtype (scipy's rules)."""
+    x = jnp.asarray(input)
+    _dtypes.check_input_dtype(x.dtype, fn=fn)
+    if x.ndim < 1:
+        raise ScipyRuntimeError(f"{fn}: input and output rank must be > 0; got a 0-d input")
+    out = _dtypes.output_dtype(output, x.dtype, fn=fn)
+    if jnp.issubdtype(x.dtype, jnp.complexfloating) and out.kind != "c":
+        warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
+        out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
+    return x, out
+
+
+def _work_dtype(*dtypes: Any) -> np.dtype:
+    """The real compute dtype for these input/output dtypes (complex handled as pairs)."""
+    dt = _dtypes.compute_dtype(*dtypes)
+    return np.dtype(jnp.finfo(dt).dtype)
+
+
+def _cval_array(cval: Any, dtype: Any) -> jax.Array:
+    """``cval`` as a (possibly traced) 0-d array of ``dtype`` (real part for real dtypes)."""
+    c = jnp.asarray(cval)
+    if c.ndim != 0:
+        raise ValueError(f"cval must be a scalar; got {fmt(cval)}")
+    if jnp.issubdtype(c.dtype, jnp.complexfloating) and not jnp.issubdtype(
+        dtype, jnp.complexfloating
+    ):
+        c = jnp.real(c)
+    return c.astype(dtype)
+
+
+# --------------------------------------------------------------------------------------------
+# One axis: scipy's coordinate mapping, taps and weights
+# --------------------------------------------------------------------------------------------
+
+
+def _map_continuous(c: Any, n: int, behaviour: str, xp: Any) -> Any:
+    """Map coordinates outside ``[0, n - 1]`` inside, as scipy's ``map_coordinate`` does."""
+    if n <= 1:
+        return xp.where((c < 0) | (c > n - 1), xp.zeros_like(c), c)
+    trunc = xp.trunc
+    if behaviour == "whole-symmetric":
+        s = 2 * n - 2
+        lo = s * trunc(-c / s) + c
+        lo = xp.where(lo <= 1 - n, lo + s, -lo)
+        hi = c - s * trunc(c / s)
+        hi = xp.where(hi >= n, s - hi, hi)
+    elif behaviour == "half-symmetric":
+        s = 2 * n
+        lo = xp.where(c < -s, s * trunc(-c / s) + c, c)
+        lo = xp.where(lo < -n, lo + s, -lo - 1)
+        hi = c - s * trunc(c / s)
+        hi = xp.where(hi >= n, s - hi - 1, hi)
+    elif behaviour == "periodic-legacy":
+        s = n - 1
+        lo = c + s * (trunc(-c / s) + 1)
+        hi = c - s * trunc(c / s)
+    elif behaviour == "periodic":
+        lo = c + n * (trunc((-1 - c) / n) + 1)
+        hi = c - n * trunc(c / n)
+    else:  # pragma: no cover - guarded by the callers
+        raise ValueError(f"_map_continuous: unexpected behaviour {behaviour!r}")
+    return xp.where(c < 0, lo, xp.where(c > n - 1, hi, c))
+
+
+def _tap_behaviour(behaviour: str) -> _modes.Behaviour:
+    """The rule scipy applies to taps outside the input (``_get_spline_boundary_mode``)."""
+    if behaviour in ("constant-legacy", "periodic-legacy"):
+        return "whole-symmetric"
+    return behaviour  # type: ignore[return-value]
+
+
+def _axis_plan(c: Any, n: int, behaviour: str, order: int) -> tuple[Any, Any, Any, Any, Any]:
+    """Taps and weights along one axis of length ``n`` for coordinates ``c``.
+
+    ``c`` is a NumPy array (host plan, float64, as scipy computes) or a JAX array (traced).
+
+    Returns:
+      ``(idx, w, ok, outside, nan)``: ``idx`` integer taps in ``[0, n)`` of shape
+      ``c.shape + (order + 1,)``; ``w`` their weights; ``ok`` (``grid-constant`` only, else
+      None) whether each tap is inside (outside taps read ``cval``); ``outside`` (legacy
+      ``constant`` only, else None) the points that return ``cval``; ``nan`` the points whose
+      coordinate is NaN.
+    """
+    xp: Any = np if isinstance(c, np.ndarray) else jnp
+    nan = xp.isnan(c)
+    c = xp.where(nan, xp.zeros_like(c), c)
+    outside = None
+    if behaviour in ("edge", "constant"):
+        lo, hi = -(order + 2), n + order + 1  # beyond these every tap is the edge (or cval)
+        c = xp.where(c < lo, xp.full_like(c, lo), xp.where(c > hi, xp.full_like(c, hi), c))
+    elif behaviour == "constant-legacy":
+        outside = (c < 0) | (c > n - 1)
+        c = xp.where(outside, xp.zeros_like(c), c)
+    else:
+        c = xp.where(
+            c < -_BIG, xp.full_like(c, -_BIG), xp.where(c > _BIG, xp.full_like(c, _BIG), c)
+        )
+        c = _map_continuous(c, n, behaviour, xp)
+    base = xp.floor(c) if order % 2 else xp.floor(c + 0.5)
+    t = c - base
+    start = base.astype(np.int64 if xp is np else jnp.int32) - order // 2
+    ramp = xp.arange(order + 1, dtype=start.dtype).reshape((1,) * start.ndim + (order + 1,))
+    taps = start[..., None] + ramp
+    if xp is np:  # host plan: evaluate now, even inside an outer jit trace
+        with jax.ensure_compile_time_eval():
+            w: Any = np.asarray(_splines._bspline_weights(t, order), dtype=np.float64)
+    else:
+        w = _splines._bspline_weights(t, order)
+    ok = None
+    if behaviour == "constant":
+        ok = (taps >= 0) & (taps < n)
+        idx = xp.clip(taps, 0, n - 1)
+    else:
+        idx = _modes.extend_index(_tap_behaviour(behaviour), taps, n)
+    return idx, w, ok, outside, nan
+
+
+# --------------------------------------------------------------------------------------------
+# The general sampler: one gather of the whole tap block
+# --------------------------------------------------------------------------------------------
+
+
+def _pad_and_prefilter(
+    x: jax.Array, cval: jax.Array, *, order: int, behaviour: str, prefilter: bool
+) -> tuple[jax.Array, int]:
+    """Apply scipy's pre-padding (12 samples for nearest/grid-constant) and spline prefilter."""
+    if not prefilter or order < 2:
+        return x, 0
+    npad = _splines._pre_pad_width(order, behaviour)
+    for ax in range(x.ndim):
+        x = _modes.pad(x, npad, npad, axis=ax, behaviour=behaviour, cval=cval)  # type: ignore[arg-type]
+    return _splines._prefilter(x, order=order, behaviour=behaviour, axes=tuple(range(x.ndim))), npad
+
+
+#: Gathered taps per chunk of points: larger problems are sampled chunk by chunk (lax.map)
+#: so that the ``(order + 1) ** ndim`` tap block never needs more than ~256 MiB.
+_CHUNK_TAPS = 1 << 26
+
+
+def _sample(
+    x: jax.Array, coords: jax.Array, cval: jax.Array, *, order: int, behaviour: str
+) -> jax.Array:
+    """Interpolate ``x`` (coefficients, compute dtype) at ``coords`` of shape ``(ndim, *P)``."""
+    pts = coords.shape[1:]
+    npts = int(np.prod(pts))
+    per_point = (order + 1) ** x.ndim
+    chunk = max(1, _CHUNK_TAPS // per_point)
+    if npts <= chunk:
+        return _sample_block(x, coords, cval, order=order, behaviour=behaviour)
+    nchunks = -(-npts // chunk)
+    flat = coords.reshape(coords.shape[0], npts)
+    flat = jnp.pad(flat, ((0, 0), (0, nchunks * chunk - npts)))
+    blocks = jnp.moveaxis(flat.reshape(coords.shape[0], nchunks, chunk), 1, 0)
+    out = jax.lax.map(lambda c: _sample_block(x, c, cval, order=order, behaviour=behaviour), blocks)
+    return out.reshape(-1)[:npts].reshape(pts)
+
+
+def _sample_block(
+    x: jax.Array, coords: jax.Array, cval: jax.Array, *, order: int, behaviour: str
+) -> jax.Array:
+    """:func:`_sample` for one block of points: a single gather of every tap."""
+    ndim = x.ndim
+    pts = coords.shape[1:]
+    k = order + 1
+    flat = None
+    weight = None
+    ok_all = None
+    cval_mask = None
+    nan_mask = None
+    strides = np.cumprod((x.shape[1:] + (1,))[::-1])[::-1]
+    for a in range(ndim):
+        idx, w, ok, outside, nan = _axis_plan(coords[a], x.shape[a], behaviour, order)
+        shape = pts + (1,) * a + (k,) + (1,) * (ndim - 1 - a)
+        term = idx.reshape(shape) * int(strides[a])
+        flat = term if flat is None else flat + term
+        wa = w.reshape(shape)
+        weight = wa if weight is None else weight * wa
+        if ok is not None:
+            oka = ok.reshape(shape)
+            ok_all = oka if ok_all is None else ok_all & oka
+        if outside is not None:
+            cval_mask = outside if cval_mask is None else cval_mask | outside
+        nan_mask = nan if nan_mask is None else nan_mask | nan
+    assert flat is not None and weight is not None and nan_mask is not None
+    taps = jnp.take(x.reshape(-1), flat.reshape(pts + (k**ndim,)), mode="clip")
+    if ok_all is not None:
+        taps = jnp.where(ok_all.reshape(pts + (k**ndim,)), taps, cval)
+    weight = weight.reshape(pts + (k**ndim,)).astype(taps.dtype)
+    out = jnp.sum(taps * weight, axis=-1)
+    if cval_mask is not None:
+        out = jnp.where(cval_mask, cval, out)
+    if jnp.issubdtype(out.dtype, jnp.inexact):
+        out = jnp.where(nan_mask, jnp.asarray(jnp.nan, out.dtype), out)
+    return out
+
+
+@functools.partial(jax.jit, static_argnames=("order", "behaviour", "prefilter", "out_dtype"))
+def _map_coordinates(
+    x: jax.Array,
+    coords: jax.Array,
+    cval: jax.Array,
+    *,
+    order: int,
+    behaviour: str,
+    prefilter: bool,
+    out_dtype: Any,
+) -> jax.Array:
+    """Jitted core: ``x`` and ``cval`` in the compute dtype, ``coords`` real (ndim, *P)."""
+    x, npad = _pad_and_prefilter(x, cval, order=order, behaviour=behaviour, prefilter=prefilter)
+    if npad:
+        coords = coords + npad
+    out = _sample(x, coords, cval, order=order, behaviour=behaviour)
+    return _dtypes.cast_result(out, out_dtype, rule="round")
+
+
+def _prepare_coordinates(coordinates: Any, ndim: int, work: np.dtype, *, fn: str) -> jax.Array:
+    c = jnp.asarray(coordinates)
+    if jnp.issubdtype(c.dtype, jnp.complexfloating):
+        raise TypeError(f"{fn}: Complex type not supported for coordinates; got {c.dtype}")
+    if c.dtype == jnp.bool_:
+        c = c.astype(work)
+    if c.ndim < 2:
+        raise ScipyRuntimeError(
+            f"{fn}: input and output rank must be > 0; coordinates must have shape "
+            f"(input.ndim, *output_shape) with at least one output axis, got shape {c.shape}"
+        )
+    if c.shape[0] != ndim:
+        raise ScipyRuntimeError(
+            f"{fn}: invalid shape for coordinate array: coordinates.shape[0] must equal "
+            f"input.ndim={ndim}; got coordinates of shape {c.shape}"
+        )
+    return c.astype(work)
+
+
+def map_coordinates(
+    input: Any,
+    coordinates: Any,
+    output: Any = None,
+    order: int = 3,
+    mode: str = "constant",
+    cval: Any = 0.0,
+    prefilter: bool = True,
+) -> jax.Array:
+    """Map the input array to new coordinates by B-spline interpolation.
+
+    SciPy equivalent: :func:`scipy.ndimage.map_coordinates`
+
+    The value at each point of ``coordinates`` is the B-spline interpolant of ``input`` of
+    degree ``order`` evaluated there, with the boundary rule of ``mode`` (see :ref:`modes`).
+    For ``order > 1`` and ``prefilter=True`` the input is first converted to B-spline
+    coefficients (padded by 12 samples for ``nearest`` and ``grid-constant``, as scipy does).
+
+    Args:
+      input: array of any rank >= 1; integer, floating or complex dtype.
+      coordinates: array of shape ``(input.ndim, *output_shape)``; ``coordinates[:, p]`` is
+        the (fractional) index into ``input`` of output point ``p``. Traced; differentiable.
+      output: None (the dtype of ``input``) or a dtype. Integer outputs are rounded half away
+        from zero and saturated.
+      order: spline order, 0-5. Static.
+      mode: one of ``'constant'``, ``'grid-constant'``, ``'nearest'``, ``'mirror'``,
+        ``'reflect'``, ``'grid-mirror'``, ``'wrap'``, ``'grid-wrap'``. Static.
+      cval: value outside the input for the constant modes. Traced; differentiable.
+      prefilter: whether to spline-filter ``input`` first (``order > 1``). Static.
+
+    Returns:
+      Array of shape ``coordinates.shape[1:]`` and the output dtype.
+
+    Raises:
+      ScipyRuntimeError: ``order`` outside 0-5, unknown ``mode``, or coordinates of the wrong
+        shape (scipy raises ``RuntimeError``).
+      TypeError: ``output`` is an array, complex coordinates, or a non-integer ``order``.
+
+    Differences from SciPy:
+      ``output`` cannot be an array. float32 inputs are computed in float32 (scipy: float64).
+      A NaN coordinate gives NaN at that point for floating outputs (scipy gives ``cval``
+      or an undefined result); infinite coordinates act as points far outside the input.
+      Integer outputs saturate.
+
+    Examples:
+      >>> from jaxresample.ndimage import map_coordinates
+      >>> a = jnp.arange(12.0).reshape(4, 3)
+      >>> map_coordinates(a, jnp.array([[0.5, 2.0], [0.5, 1.0]]), order=1)
+      Array([2., 7.], dtype=float32)
+    """
+    fn = "map_coordinates"
+    order = _check_order(order, fn=fn)
+    behaviour = _modes.resolve(mode, family="interp", fn=fn)
+    x, out = _prepare_input(input, output, fn=fn)
+    work = _work_dtype(x.dtype, out)
+    coords = _prepare_coordinates(coordinates, x.ndim, work, fn=fn)
+    cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
+    xdt = _dtypes.compute_dtype(x.dtype, out) if cplx else work
+    return _map_coordinates(
+        x.astype(xdt),
+        coords,
+        _cval_array(cval, xdt),
+        order=order,
+        behaviour=behaviour,
+        prefilter=bool(prefilter),
+        out_dtype=out,
+    )
+
+
+def map_coordinates_adjoint(
+    values: Any,
+    coordinates: Any,
+    shape: Any,
+    *,
+    order: int = 3,
+    mode: str = "constant",
+    prefilter: bool = True,
+) -> jax.Array:
+    """Splat ``values`` at ``coordinates`` onto a grid: the transpose of ``map_coordinates``.
+
+    For ``A`` the linear map ``image -> map_coordinates(image, coordinates, order=order,
+    mode=mode, cval=0, prefilter=prefilter)``, this returns ``A.T @ values``, so that
+    ``<A x, y> == <x, A^T y>`` for every image ``x`` of ``shape`` and every ``y``. It is the
+    scatter-add ("splatting") counterpart of interpolation, e.g. for back-projection.
+
+    Args:
+      values: floating (or complex) array of shape ``coordinates.shape[1:]``.
+      coordinates: array of shape ``(len(shape), *values.shape)``. Traced.
+      shape: the shape of the image grid. Static.
+      order: spline order, 0-5. Static.
+      mode: boundary mode as in :func:`map_coordinates`. Static. The constant modes treat
+        ``cval`` as 0 (the transpose of the linear part).
+      prefilter: whether the forward map includes the spline prefilter. Static.
+
+    Returns:
+      Array of ``shape``, in the compute dtype of ``values`` (float32 or float64).
+
+    Raises:
+      ScipyRuntimeError: bad ``order``, ``mode`` or coordinate shape.
+
+    Examples:
+      >>> from jaxresample import map_coordinates_adjoint
+      >>> map_coordinates_adjoint(jnp.array([1.0]), jnp.array([[0.25]]), (3,), order=1)
+      Array([0.75, 0.25, 0.  ], dtype=float32)
+    """
+    fn = "map_coordinates_adjoint"
+    order = _check_order(order, fn=fn)
+    behaviour = _modes.resolve(mode, family="interp", fn=fn)
+    shp = tuple(static_int(s, fn=fn, name="shape", minimum=1) for s in np.atleast_1d(shape))
+    y = jnp.asarray(values)
+    _dtypes.check_input_dtype(y.dtype, fn=fn, name="values")
+    cdt = _dtypes.compute_dtype(y.dtype)
+    work = np.dtype(jnp.finfo(cdt).dtype)
+    coords = _prepare_coordinates(coordinates, len(shp), work, fn=fn)
+    if coords.shape[1:] != y.shape:
+        raise ValueError(
+            f"{fn}: values must have shape coordinates.shape[1:]={coords.shape[1:]}; got {y.shape}"
+        )
+    return _adjoint(
+        y.astype(cdt),
+        coords,
+        shape=shp,
+        order=order,
+        behaviour=behaviour,
+        prefilter=bool(prefilter),
+    )
+
+
+@functools.partial(jax.jit, static_argnames=("shape", "order", "behaviour", "prefilter"))
+def _adjoint(
+    y: jax.Array,
+    coords: jax.Array,
+    *,
+    shape: tuple[int, ...],
+    order: int,
+    behaviour: str,
+    prefilter: bool,
+) -> jax.Array:
+    zero = jnp.zeros((), y.dtype)
+
+    def forward(img: jax.Array) -> jax.Array:
+        z, npad = _pad_and_prefilter(
+            img, zero, order=order, behaviour=behaviour, prefilter=prefilter
+        )
+        c = coords + npad if npad else coords
+        return _sample(z, c, zero, order=order, behaviour=behaviour)
+
+    (out,) = jax.linear_transpose(forward, jax.ShapeDtypeStruct(shape, y.dtype))(y)
+    return out
