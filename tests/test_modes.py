@@ -3,6 +3,33 @@
 Expected values never come from our own code: for interpolation, scipy's order-0
 ``map_coordinates`` of ``arange(n)`` at integer positions returns the index scipy reads;
 for filters, ``correlate1d`` with a shifted unit impulse returns ``x[extend(i + k)]``.
+
+The table in ``test_scipy_boundaries_golden`` is ported from scipy's
+``scipy/ndimage/tests/test_interpolation.py`` (``TestBoundaries``), under this notice:
+
+    Copyright (c) 2001-2002 Enthought, Inc. 2003, SciPy Developers.
+    All rights reserved.
+
+    Redistribution and use in source and binary forms, with or without modification, are
+    permitted provided that the following conditions are met:
+    1. Redistributions of source code must retain the above copyright notice, this list of
+       conditions and the following disclaimer.
+    2. Redistributions in binary form must reproduce the above copyright notice, this list
+       of conditions and the following disclaimer in the documentation and/or other
+       materials provided with the distribution.
+    3. Neither the name of the copyright holder nor the names of its contributors may be
+       used to endorse or promote products derived from this software without specific
+       prior written permission.
+
+    THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND ANY
+    EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES
+    OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT
+    SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT,
+    INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED
+    TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR
+    BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN
+    CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY
+    WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 """
 
 from __future__ import annotations
@@ -156,3 +183,30 @@ def test_per_axis_modes() -> None:
 def test_pad_mode_refuses_legacy_behaviours() -> None:
     with pytest.raises(ValueError, match="has no padding equivalent"):
         _modes.pad_mode("periodic-legacy")
+
+
+# Ported from scipy's TestBoundaries (see the notice at the top of this file): order-1
+# interpolation of [1, 2, 3, 4] at x + 0.5 for x = 0..6, cval = -1.
+SCIPY_BOUNDARIES = [
+    ("nearest", [1.5, 2.5, 3.5, 4, 4, 4, 4]),
+    ("wrap", [1.5, 2.5, 3.5, 1.5, 2.5, 3.5, 1.5]),
+    ("grid-wrap", [1.5, 2.5, 3.5, 2.5, 1.5, 2.5, 3.5]),
+    ("mirror", [1.5, 2.5, 3.5, 3.5, 2.5, 1.5, 1.5]),
+    ("reflect", [1.5, 2.5, 3.5, 4, 3.5, 2.5, 1.5]),
+    ("constant", [1.5, 2.5, 3.5, -1, -1, -1, -1]),
+    ("grid-constant", [1.5, 2.5, 3.5, 1.5, -1, -1, -1]),
+]
+
+
+@pytest.mark.parametrize("mode, expected", SCIPY_BOUNDARIES)
+def test_scipy_boundaries_golden(mode: str, expected: list[float]) -> None:
+    from jaxresample import ndimage as jndi
+
+    data = np.array([1, 2, 3, 4.0], np.float32)
+    got = jndi.geometric_transform(
+        data, lambda c: (c[0] + 0.5,), cval=-1, mode=mode, output_shape=(7,), order=1
+    )
+    np.testing.assert_array_equal(np.asarray(got), expected)
+    coords = (np.arange(7, dtype=np.float32) + 0.5)[None]
+    got = jndi.map_coordinates(data, coords, order=1, mode=mode, cval=-1)
+    np.testing.assert_array_equal(np.asarray(got), expected)
