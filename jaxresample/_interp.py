@@ -237,7 +237,8 @@ def _sample_block(
         if outside is not None:
             cval_mask = outside if cval_mask is None else cval_mask | outside
         nan_mask = nan if nan_mask is None else nan_mask | nan
-    assert flat is not None and weight is not None and nan_mask is not None
+    if flat is None or weight is None or nan_mask is None:  # pragma: no cover - ndim >= 1
+        raise RuntimeError("_interp._sample_block: no axes to sample")
     taps = jnp.take(x.reshape(-1), flat.reshape(pts + (k**ndim,)), mode="clip")
     if ok_all is not None:
         taps = jnp.where(ok_all.reshape(pts + (k**ndim,)), taps, cval)

@@ -242,7 +242,8 @@ def _apply(x: jax.Array, cval: jax.Array, plan: _Plan, axis: int, blocks: Any) -
     for j in range(0 if blocks is not None else plan.J.shape[1]):
         part = jnp.take(x, plan.J[:, j], axis=axis, mode="clip") * a[:, j].reshape(bshape)
         acc = part if acc is None else acc + part
-    assert acc is not None
+    if acc is None:  # pragma: no cover - a plan always has at least one tap
+        raise RuntimeError("_separable._apply: empty resampling plan")
     if plan.beta is not None:
         acc = acc + cval * plan.beta.astype(x.dtype).reshape(bshape)
     return acc
