@@ -313,8 +313,8 @@ def gaussian_filter1d(
       >>> from jaxresample._filters import gaussian_filter1d
       >>> import numpy as np
       >>> y = gaussian_filter1d(jnp.array([1.0, 2.0, 3.0, 4.0, 5.0], jnp.float32), 1)
-      >>> y.dtype
-      dtype('float32')
+      >>> str(y.dtype)
+      'float32'
       >>> print(np.asarray(y).round(4))
       [1.427  2.0678 3.     3.9322 4.573 ]
     """

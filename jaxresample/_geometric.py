@@ -94,7 +94,7 @@ def zoom(
 
     Examples:
       >>> from jaxresample.ndimage import zoom
-      >>> zoom(jnp.array([0.0, 1.0, 2.0]), 5 / 3, order=1)
+      >>> zoom(jnp.array([0.0, 1.0, 2.0], jnp.float32), 5 / 3, order=1)
       Array([0. , 0.5, 1. , 1.5, 2. ], dtype=float32)
     """
     fn = "zoom"
@@ -172,7 +172,7 @@ def shift(
 
     Examples:
       >>> from jaxresample.ndimage import shift
-      >>> shift(jnp.array([1.0, 2.0, 3.0, 4.0]), 1.5, order=1, mode="nearest")
+      >>> shift(jnp.array([1.0, 2.0, 3.0, 4.0], jnp.float32), 1.5, order=1, mode="nearest")
       Array([1. , 1. , 1.5, 2.5], dtype=float32)
     """
     fn = "shift"
@@ -258,7 +258,7 @@ def affine_transform(
 
     Examples:
       >>> from jaxresample.ndimage import affine_transform
-      >>> affine_transform(jnp.arange(4.0), jnp.array([0.5]), order=1)
+      >>> affine_transform(jnp.arange(4, dtype=jnp.float32), jnp.array([0.5]), order=1)
       Array([0. , 0.5, 1. , 1.5], dtype=float32)
     """
     fn = "affine_transform"
@@ -423,7 +423,7 @@ def geometric_transform(
 
     Examples:
       >>> from jaxresample.ndimage import geometric_transform
-      >>> geometric_transform(jnp.arange(4.0), lambda c: (c[0] * 0.5,), order=1)
+      >>> geometric_transform(jnp.arange(4, dtype=jnp.float32), lambda c: (c[0] * 0.5,), order=1)
       Array([0. , 0.5, 1. , 1.5], dtype=float32)
     """
     fn = "geometric_transform"

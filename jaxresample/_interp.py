@@ -335,7 +335,7 @@ def map_coordinates(
 
     Examples:
       >>> from jaxresample.ndimage import map_coordinates
-      >>> a = jnp.arange(12.0).reshape(4, 3)
+      >>> a = jnp.arange(12, dtype=jnp.float32).reshape(4, 3)
       >>> map_coordinates(a, jnp.array([[0.5, 2.0], [0.5, 1.0]]), order=1)
       Array([2., 7.], dtype=float32)
     """
@@ -391,7 +391,7 @@ def map_coordinates_adjoint(
 
     Examples:
       >>> from jaxresample import map_coordinates_adjoint
-      >>> map_coordinates_adjoint(jnp.array([1.0]), jnp.array([[0.25]]), (3,), order=1)
+      >>> map_coordinates_adjoint(jnp.array([1.0], jnp.float32), jnp.array([[0.25]]), (3,), order=1)
       Array([0.75, 0.25, 0.  ], dtype=float32)
     """
     fn = "map_coordinates_adjoint"

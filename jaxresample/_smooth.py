@@ -103,8 +103,8 @@ def smooth(
       >>> img = jnp.zeros((5, 5), jnp.float32).at[2, 2].set(1.0)
       >>> import numpy as np
       >>> y = smooth(img, fwhm_mm=2.0, spacing=(1.0, 2.0))[2]
-      >>> y.dtype
-      dtype('float32')
+      >>> str(y.dtype)
+      'float32'
       >>> print(np.asarray(y).round(4))
       [0.     0.0261 0.4175 0.0261 0.    ]
     """
