@@ -38,7 +38,8 @@ def resample_labels(
     :func:`resample_to_reference`). Images and label maps of one grid planned with the
     same arguments always get the same output shape.
 
-    Methods:
+    The ``method`` decides how labels are carried to the new grid:
+
     * ``'nearest'``: each output voxel takes the label of the nearest input voxel. Exact
       and cheap, but thin structures can vanish or become jagged.
     * ``'linear'`` (default): each label's indicator (one-hot channel) is interpolated
