@@ -89,8 +89,8 @@ def gaussian_laplace(
       >>> from jaxresample._gaussian import gaussian_laplace
       >>> import numpy as np
       >>> y = gaussian_laplace(jnp.array([0.0, 0.0, 1.0, 0.0, 0.0], jnp.float32), 1.0)
-      >>> y.dtype
-      dtype('float32')
+      >>> str(y.dtype)
+      'float32'
       >>> print(np.asarray(y).round(4))
       [ 0.1974  0.002  -0.3989  0.002   0.1974]
     """
@@ -157,8 +157,8 @@ def gaussian_gradient_magnitude(
       >>> from jaxresample._gaussian import gaussian_gradient_magnitude
       >>> import numpy as np
       >>> y = gaussian_gradient_magnitude(jnp.arange(5, dtype=jnp.float32), 1.0)
-      >>> y.dtype
-      dtype('float32')
+      >>> str(y.dtype)
+      'float32'
       >>> print(np.asarray(y).round(4))
       [0.3638 0.8488 0.9701 0.8488 0.3638]
     """
@@ -219,8 +219,8 @@ def fourier_gaussian(
       >>> from jaxresample._gaussian import fourier_gaussian
       >>> import numpy as np
       >>> y = fourier_gaussian(jnp.ones(4, jnp.complex64), 0.5)
-      >>> y.dtype
-      dtype('complex64')
+      >>> str(y.dtype)
+      'complex64'
       >>> print(np.asarray(y).round(4))
       [1.    +0.j 0.7346+0.j 0.2912+0.j 0.7346+0.j]
     """

@@ -201,13 +201,13 @@ def gaussian_kernel1d(
       >>> import jax.numpy as jnp
       >>> import numpy as np
       >>> y = gaussian_kernel1d(jnp.float32(1.0), radius=2)
-      >>> y.dtype
-      dtype('float32')
+      >>> str(y.dtype)
+      'float32'
       >>> print(np.asarray(y).round(4))
       [0.0545 0.2442 0.4026 0.2442 0.0545]
       >>> y = gaussian_kernel1d(jnp.float32(1.0), order=1, radius=1)
-      >>> y.dtype
-      dtype('float32')
+      >>> str(y.dtype)
+      'float32'
       >>> print(np.asarray(y).round(4))
       [ 0.2741  0.     -0.2741]
     """

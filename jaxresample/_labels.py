@@ -80,8 +80,8 @@ def resample_labels(
       >>> seg[2:6, 2:6, :] = 5
       >>> seg[3:5, 3:5, 1:3] = 2
       >>> out, aff = resample_labels(seg, np.eye(4), spacing=0.5)
-      >>> out.shape, out.dtype, sorted(np.unique(np.asarray(out)).tolist())
-      ((16, 16, 8), dtype('uint8'), [0, 2, 5])
+      >>> out.shape, str(out.dtype), sorted(np.unique(np.asarray(out)).tolist())
+      ((16, 16, 8), 'uint8', [0, 2, 5])
 
     .. versionadded:: 0.1
     """

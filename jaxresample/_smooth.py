@@ -178,8 +178,8 @@ def gaussian_filter_fft(
       >>> from jaxresample._smooth import gaussian_filter_fft
       >>> import numpy as np
       >>> y = gaussian_filter_fft(jnp.array([0.0, 0.0, 1.0, 0.0, 0.0], jnp.float32), 1.0)
-      >>> y.dtype
-      dtype('float32')
+      >>> str(y.dtype)
+      'float32'
       >>> print(np.asarray(y).round(4))
       [0.0584 0.2421 0.3989 0.2421 0.0584]
     """
