@@ -332,8 +332,12 @@ def gaussian_filter1d(
     )  # fmt: skip
 
 
-def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip=True):
-    """Shared tail of the Gaussian twins; every per-axis argument already has len(axes)."""
+def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip):
+    """Host-side preparation shared by the Gaussian wrappers (direct and FFT).
+
+    Returns ``(sigmas, cval, statics)``: the traced sigmas of the kept axes, ``cval`` as an
+    array, and the static keyword arguments of the jitted cores.
+    """
     n = len(axes)
     sigmas, radii, keep = _sigmas(sigma, n, radius, truncate, fn=fn)
     modes = _modes.per_axis(mode, n, family="filter", fn=fn)
@@ -341,10 +345,7 @@ def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, f
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
     work = _dtypes.compute_dtype(x.dtype, out)
     idx = [i for i in range(n) if keep[i] or not skip]
-    return _gaussian_filter(
-        x,
-        _sigma_array([sigmas[i] for i in idx], work),
-        jnp.asarray(cval),
+    statics = dict(
         axes=tuple(axes[i] for i in idx),
         orders=tuple(orders[i] for i in idx),
         radii=tuple(radii[i] for i in idx),
@@ -352,6 +353,15 @@ def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, f
         out_dtype=out,
         work=work,
     )
+    return _sigma_array([sigmas[i] for i in idx], work), jnp.asarray(cval), statics
+
+
+def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip=True):
+    """Shared tail of the Gaussian twins; every per-axis argument already has len(axes)."""
+    sig, cv, statics = _gaussian_statics(
+        x, sigma, axes, orders, output, mode, cval, truncate, radius, fn=fn, skip=skip
+    )
+    return _gaussian_filter(x, sig, cv, **statics)
 
 
 @functools.partial(

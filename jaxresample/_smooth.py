@@ -13,7 +13,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from . import _dtypes, _modes, _validation
-from ._filters import _cast, _check_input, _gaussian, _sigma_array, _sigmas, _truncating
+from ._filters import _cast, _check_input, _gaussian, _gaussian_statics, _truncating
 from ._kernels import sampled_kernel
 from ._validation import fmt, is_traced
 
@@ -191,22 +191,10 @@ def gaussian_filter_fft(
         _validation.static_int(o, fn=fn, name="order", minimum=0)
         for o in _validation.per_axis(order, n, fn=fn, name="order")
     )
-    sigmas, radii, keep = _sigmas(sigma, n, radius, truncate, fn=fn)
-    modes = _modes.per_axis(mode, n, family="filter", fn=fn)
-    out = _dtypes.output_dtype(None, x.dtype, fn=fn)
-    work = _dtypes.compute_dtype(x.dtype)
-    idx = [i for i in range(n) if keep[i]]
-    return _fft_filter(
-        x,
-        _sigma_array([sigmas[i] for i in idx], work),
-        jnp.asarray(cval),
-        axes=tuple(ax[i] for i in idx),
-        orders=tuple(orders[i] for i in idx),
-        radii=tuple(radii[i] for i in idx),
-        behaviours=tuple(modes[i] for i in idx),
-        out_dtype=out,
-        work=work,
+    sig, cv, statics = _gaussian_statics(
+        x, sigma, ax, orders, None, mode, cval, truncate, radius, fn=fn, skip=True
     )
+    return _fft_filter(x, sig, cv, **statics)
 
 
 @functools.partial(
