@@ -22,12 +22,9 @@ from jaxresample import _correlate, _modes
 from jaxresample._filters import convolve1d, correlate1d, gaussian_filter, gaussian_filter1d
 from jaxresample._gaussian import fourier_gaussian, gaussian_gradient_magnitude, gaussian_laplace
 from jaxresample._kernels import gaussian_kernel1d
-from jaxresample._smooth import FWHM_PER_SIGMA, gaussian_filter_fft, smooth
 from jaxresample._validation import ScipyRuntimeError
-from tests._helpers import INT_DTYPES, X64, assert_close, tol
-
-MODES = _modes.FILTER_MODES
-FLOAT = np.dtype(np.float64) if X64 else np.dtype(np.float32)
+from tests._filtering import FLOAT, MODES, close_to, data, gaussian_case, shapes
+from tests._helpers import INT_DTYPES, X64, assert_close
 
 TWINS = {
     "correlate1d": (correlate1d, ndi.correlate1d),
@@ -38,41 +35,6 @@ TWINS = {
     "gaussian_gradient_magnitude": (gaussian_gradient_magnitude, ndi.gaussian_gradient_magnitude),
     "fourier_gaussian": (fourier_gaussian, ndi.fourier_gaussian),
 }
-
-
-def data(rng: np.random.Generator, shape, dtype=FLOAT) -> np.ndarray:
-    dt = np.dtype(dtype)
-    if dt.kind in "iu":
-        info = np.iinfo(dt)
-        lo, hi = max(int(info.min), -1000), min(int(info.max), 1000)
-        return rng.integers(lo, hi, size=shape, endpoint=True).astype(dt)
-    if dt.kind == "c":
-        return (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dt)
-    return rng.normal(size=shape).astype(dt)
-
-
-def close_to(got, want, x, *, dtype=FLOAT, factor: float = 1.0) -> None:
-    """Like assert_close, with the absolute tolerance scaled by the *input* magnitude.
-
-    Derivative filters cancel (a constant line gives ~0), so the result's own magnitude is
-    no scale for rounding errors; the input's is.
-    """
-    r = factor * tol(dtype)
-    scale = max(float(np.max(np.abs(x), initial=0.0)), float(np.max(np.abs(want), initial=0.0)))
-    np.testing.assert_allclose(
-        np.asarray(got, np.complex128 if np.iscomplexobj(got) else float),
-        want,
-        rtol=r,
-        atol=r * max(scale, 1e-30),
-    )
-
-
-@st.composite
-def shapes(draw, max_dims=3, max_side=24):
-    nd = draw(st.integers(1, max_dims))
-    side = max_side if nd < 3 else 9
-    return tuple(draw(st.integers(1, side)) for _ in range(nd))
-
 
 # ----------------------------------------------------------------------------- signatures
 
@@ -173,26 +135,6 @@ def test_correlate1d_errors() -> None:
 
 
 # ----------------------------------------------------------------------------- Gaussian
-
-
-@st.composite
-def gaussian_case(draw):
-    shape = draw(shapes())
-    nd = len(shape)
-    per_axis = draw(st.booleans())
-    sig = st.floats(0.0, 4.0).map(lambda s: 0.0 if s < 0.05 else round(s, 3))
-    sigma = tuple(draw(sig) for _ in range(nd)) if per_axis else draw(sig)
-    order = (
-        tuple(draw(st.integers(0, 3)) for _ in range(nd)) if per_axis else draw(st.integers(0, 3))
-    )
-    mode = (
-        tuple(draw(st.sampled_from(MODES)) for _ in range(nd))
-        if per_axis
-        else draw(st.sampled_from(MODES))
-    )
-    truncate = draw(st.sampled_from([1.0, 2.5, 4.0, 5.5]))
-    radius = draw(st.one_of(st.none(), st.integers(0, 6)))
-    return shape, sigma, order, mode, truncate, radius
 
 
 @settings(max_examples=25)
@@ -504,113 +446,3 @@ def test_gaussian_errors() -> None:
         gaussian_filter1d(x, 1.0, mode="symmetric")
     with pytest.raises(TypeError, match="unexpected keyword"):
         gaussian_laplace(x, 1.0, order=1)
-
-
-# ----------------------------------------------------------------------------- derived
-
-
-@settings(max_examples=3)
-@given(shape=shapes(max_dims=2), mode=st.sampled_from(MODES), sigma=st.floats(0.3, 3.0))
-def test_laplace_and_gradient_magnitude_match_scipy(shape, mode, sigma) -> None:
-    x = data(np.random.default_rng(15), shape)
-    xd = x.astype(np.float64)
-    axes = tuple(range(len(shape)))[::2]
-    for ours, theirs in [
-        (gaussian_laplace, ndi.gaussian_laplace),
-        (gaussian_gradient_magnitude, ndi.gaussian_gradient_magnitude),
-    ]:
-        got = ours(x, sigma, None, mode, 0.5, truncate=3.0)
-        close_to(got, theirs(xd, sigma, None, mode, 0.5, truncate=3.0), x)
-        got = ours(x, sigma, None, mode, 0.5, axes=axes)
-        close_to(got, theirs(xd, sigma, None, mode, 0.5, axes=axes), x)
-
-
-def test_laplace_integers_and_radius() -> None:
-    x = data(np.random.default_rng(16), (6, 7), np.int16)
-    np.testing.assert_array_equal(gaussian_laplace(x, 1.2), ndi.gaussian_laplace(x, 1.2))
-    xf = x.astype(FLOAT)
-    assert_close(
-        gaussian_laplace(xf, (1.0, 2.0), radius=3),
-        ndi.gaussian_laplace(x.astype(float), (1.0, 2.0), radius=3),
-        dtype=FLOAT,
-    )
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.complex64, np.int16])
-@pytest.mark.parametrize("n", [-1, 9])
-def test_fourier_gaussian_matches_scipy(dtype, n) -> None:
-    x = data(np.random.default_rng(17), (6, 5), dtype)
-    got = fourier_gaussian(x, (0.7, 1.5), n=n, axis=0)
-    want = ndi.fourier_gaussian(x, (0.7, 1.5), n=n, axis=0)
-    assert got.dtype == jax.dtypes.canonicalize_dtype(want.dtype)
-    assert_close(got, want, dtype=got.dtype)
-
-
-def test_fourier_gaussian_errors() -> None:
-    with pytest.raises(RuntimeError, match="sequence argument must have length"):
-        fourier_gaussian(np.ones((3, 4), np.float32), (1.0, 2.0, 3.0))
-    with pytest.raises(RuntimeError, match="output type not supported"):
-        fourier_gaussian(np.ones((3, 4), np.float32), 1.0, output=np.int16)
-
-
-# ----------------------------------------------------------------------------- native
-
-
-@settings(max_examples=6)
-@given(case=gaussian_case(), sigma=st.floats(0.3, 12.0))
-def test_fft_path_equals_direct(case, sigma) -> None:
-    shape, _, order, mode, truncate, radius = case
-    x = data(np.random.default_rng(18), shape)
-    got = gaussian_filter_fft(
-        x, sigma, order=order, mode=mode, cval=0.25, truncate=truncate, radius=radius
-    )
-    want = ndi.gaussian_filter(
-        x.astype(np.float64), sigma, order, None, mode, 0.25, truncate, radius=radius
-    )
-    assert got.dtype == FLOAT
-    close_to(got, want, x, factor=10.0)  # FFT rounding: ~eps log2(n), larger than direct
-
-
-def test_fft_path_integers() -> None:
-    x = data(np.random.default_rng(19), (8, 9), np.uint8)
-    got = gaussian_filter_fft(x, 1.5, mode="nearest")
-    assert got.dtype == np.uint8
-    np.testing.assert_array_equal(got, ndi.gaussian_filter(x, 1.5, mode="nearest"))
-
-
-def test_smooth_mm_conventions() -> None:
-    x = data(np.random.default_rng(20), (6, 7, 5))
-    aff = np.array(
-        [[0.0, 2.0, 0.0, 5.0], [1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 3.0, 0.0], [0.0, 0.0, 0.0, 1.0]]
-    )  # voxel sizes (1, 2, 3): columns' norms
-    want = ndi.gaussian_filter(
-        x.astype(float), np.array([6.0, 3.0, 2.0]) / FWHM_PER_SIGMA, mode="nearest"
-    )
-    assert_close(smooth(x, fwhm_mm=6.0, affine=aff), want, dtype=FLOAT)
-    assert_close(smooth(x, fwhm_mm=6.0, spacing=(1.0, 2.0, 3.0)), want, dtype=FLOAT)
-    want = ndi.gaussian_filter(x.astype(float), (1.0, 0.0, 0.5), mode="reflect")
-    assert_close(
-        smooth(x, sigma_mm=(1.0, 1.0), spacing=(1.0, 2.0), channel_axis=1, mode="reflect"),
-        ndi.gaussian_filter(x.astype(float), (1.0, 0.0, 0.5), mode="reflect"),
-        dtype=FLOAT,
-    )
-    xi = data(np.random.default_rng(20), (6, 7), np.int16)
-    got = smooth(xi, sigma_mm=1.0)
-    assert got.dtype == np.float32  # integers of 32 bits or fewer compute in float32
-    assert_close(got, ndi.gaussian_filter(xi.astype(float), 1.0, mode="nearest"), dtype=np.float32)
-
-
-def test_smooth_errors() -> None:
-    x = np.ones((4, 5), np.float32)
-    with pytest.raises(ValueError, match="exactly one of sigma_mm and fwhm_mm"):
-        smooth(x)
-    with pytest.raises(ValueError, match="exactly one of sigma_mm and fwhm_mm"):
-        smooth(x, sigma_mm=1.0, fwhm_mm=1.0)
-    with pytest.raises(ValueError, match="affine or spacing, not both"):
-        smooth(x, sigma_mm=1.0, affine=np.eye(3), spacing=1.0)
-    with pytest.raises(ValueError, match="widths must be nonnegative"):
-        smooth(x, sigma_mm=-1.0)
-    with pytest.raises(ValueError, match="voxel sizes must be positive"):
-        smooth(x, sigma_mm=1.0, spacing=(1.0, 0.0))
-    with pytest.raises(TypeError, match="must be concrete"):
-        jax.jit(lambda s: smooth(x, sigma_mm=s))(1.0)
