@@ -8,7 +8,10 @@ The label job resamples a 14-class 256x256x128 map with ``method='linear'`` agai
 per-class loop of one-hot linear interpolation + argmax with scipy.
 
 Each case runs in a fresh subprocess; it reports the median of ``--repeat`` runs after a
-warm-up (compilation) run and the process's peak resident memory.
+warm-up (compilation) run and the process's peak resident memory. For our cases it also
+reports XLA's own memory account of the compiled resampling (arguments + outputs +
+temporaries) and the growth of the resident set while the timed runs execute (after the
+warm-up, before the scipy reference is computed), both over the input + output bytes.
 
 Run from the repository root: ``python -m benchmarks.bench_resample [--quick]``.
 """
@@ -44,6 +47,28 @@ def _median(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
+def _rss_gb(field: str) -> float | None:
+    """``VmRSS`` / ``VmHWM`` of this process in GB (Linux), else None."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024**2
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    """Reset the process's RSS high-water mark (Linux ``clear_refs``); False if impossible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def _volume(shape: tuple[int, ...]) -> np.ndarray:
     rng = np.random.default_rng(0)
     # A smooth-ish volume with structure at several scales, as a CT has.
@@ -69,8 +94,19 @@ def _case(name: str, quick: bool, repeat: int) -> dict[str, Any]:
 
         xj = jax.device_put(vol)
         run = jax.jit(lambda v: resample_to_spacing(v, affine, s_out, order=order)[0])
+        mem = run.lower(xj).compile().memory_analysis()
+        if mem is not None:  # XLA's own account: arguments + outputs + temporaries
+            used = mem.argument_size_in_bytes + mem.output_size_in_bytes
+            used += mem.temp_size_in_bytes
+            out["xla_peak_over_io"] = used / (vol.nbytes + np.prod(m) * 4)
         res = np.asarray(run(xj))
+        base = _rss_gb("VmRSS") if _reset_peak() else None
         out["seconds"] = _median(lambda: run(xj).block_until_ready(), repeat)
+        # high-water mark before the scipy reference below allocates its own float64 copies
+        out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        peak = _rss_gb("VmHWM")
+        if base is not None and peak is not None:  # growth while resampling, output included
+            out["run_rss_over_io"] = (peak - base) * 1024**3 / (vol.nbytes + np.prod(m) * 4)
         import scipy.ndimage as ndi
 
         ref = ndi.zoom(vol, factors, order=order, mode="nearest", grid_mode=True)
@@ -130,7 +166,7 @@ def _case(name: str, quick: bool, repeat: int) -> dict[str, Any]:
                 return arg
 
             out["seconds"] = _median(loop, repeat)
-    out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    out.setdefault("peak_rss_gb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2)
     return out
 
 
@@ -180,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
             base = res["labels-loop"]["seconds"]
         ratio = f"{r['seconds'] / base:.3f}" if base else ""
         note = f"max rel err vs scipy {r['max_rel_err']:.1e}" if "max_rel_err" in r else ""
+        if "xla_peak_over_io" in r:
+            note += f"; XLA peak {r['xla_peak_over_io']:.2f}x (input + output)"
+        if "run_rss_over_io" in r:
+            note += f"; RSS growth while running {r['run_rss_over_io']:.2f}x"
         print(f"{case:<12} {r['seconds']:8.3f} {ratio:>15} {r['peak_rss_gb']:12.2f}  {note}")
     return 0
 
