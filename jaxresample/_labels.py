@@ -45,9 +45,10 @@ def resample_labels(
     * ``'linear'`` (default): each label's indicator (one-hot channel) is interpolated
       linearly, and the label with the highest value wins (SimpleITK's ``LabelLinear``,
       nnU-Net's segmentation resampling). Smooth boundaries; non-contiguous labels such as
-      ``{0, 2, 5}`` are fine. Ties go to the smaller label value. The labels are
-      processed one at a time with ``lax.scan`` keeping a running maximum, so memory stays
-      at two output-sized arrays whatever the number of labels.
+      ``{0, 2, 5}`` are fine. Ties go to the smaller label value; when no listed label
+      has any weight, the first listed label is taken. Only the 2^n corner labels of an
+      output voxel can win, so the result is computed in one pass from them: time and
+      memory do not grow with the number of labels (no one-hot channels are built).
     * ``'gaussian'``: like ``'linear'``, but each indicator is first smoothed by a Gaussian
       of σ = half an output voxel (SimpleITK's ``LabelGaussian``): smoother boundaries when
       upsampling a lot.
@@ -70,7 +71,7 @@ def resample_labels(
 
     Raises:
       ValueError: neither or both of ``spacing`` and the reference; a non-integer map;
-        unknown method.
+        unknown method; ``label_values`` empty or not representable in the map's dtype.
       TypeError: traced labels without ``label_values``.
 
     Examples:
@@ -117,6 +118,12 @@ def resample_labels(
         values = tuple(sorted({int(v) for v in label_values}))
         if not values:
             raise ValueError(f"{fn}: label_values must not be empty; got {fmt(label_values)}")
+        info = np.iinfo(x.dtype)
+        if values[0] < info.min or values[-1] > info.max:
+            raise ValueError(
+                f"{fn}: label_values must be representable in the labels' dtype {x.dtype} "
+                f"([{info.min}, {info.max}]); got {fmt(label_values)}"
+            )
 
     sigma: tuple[float, ...] | None = None
     if method == "gaussian":
@@ -126,11 +133,13 @@ def resample_labels(
         sigma = tuple(float(s) for s in 0.5 * np.asarray(plan.spacing) / s_in)
     geometry = (tuple(map(tuple, np.asarray(plan.index_map).tolist())), plan.out_shape)
     table = np.asarray(values, dtype=np.int64).astype(x.dtype)
-    out = _resample_labels(x, jnp.asarray(table), geometry=geometry, method=method, sigma=sigma)
+    out = _resample_labels(
+        x, jnp.asarray(table), geometry=geometry, method=method, sigma=sigma, values=values
+    )
     return out, np.array(plan.out_affine)
 
 
-@functools.partial(jax.jit, static_argnames=("geometry", "method", "sigma"))
+@functools.partial(jax.jit, static_argnames=("geometry", "method", "sigma", "values"))
 def _resample_labels(
     x: jax.Array,
     table: jax.Array,
@@ -138,6 +147,7 @@ def _resample_labels(
     geometry: tuple[tuple[tuple[float, ...], ...], tuple[int, ...]],
     method: Method,
     sigma: tuple[float, ...] | None,
+    values: tuple[int, ...],
 ) -> jax.Array:
     """Jitted core; ``geometry`` = (voxel map as nested tuples, output shape), static."""
     from ._resample import _resample_grid
@@ -146,6 +156,8 @@ def _resample_labels(
     out_shape = geometry[1]
     if method == "nearest":
         return _resample_grid(x, index_map, out_shape, order=0, mode="nearest").astype(x.dtype)
+    if method == "linear":
+        return _linear_vote(x, values, index_map, out_shape)
 
     def indicator(value: jax.Array) -> jax.Array:
         onehot = (x == value).astype(jnp.float32)
@@ -164,3 +176,72 @@ def _resample_labels(
     init = (indicator(table[0]), jnp.zeros(out_shape, jnp.int32))
     (_, arg), _ = jax.lax.scan(step, init, jnp.arange(1, table.shape[0], dtype=jnp.int32))
     return table[arg]
+
+
+def _listed(lab: jax.Array, values: tuple[int, ...]) -> jax.Array:
+    """Whether each entry of ``lab`` is one of the (sorted, distinct, static) ``values``."""
+    lo, hi = values[0], values[-1]  # representable in lab's dtype (checked by the caller)
+    info = np.iinfo(lab.dtype)
+    if lo == info.min and hi == info.max and len(values) == hi - lo + 1:
+        return jnp.ones(lab.shape, bool)
+    inside = (lab >= lo) & (lab <= hi)
+    if len(values) == hi - lo + 1:  # a contiguous range
+        return inside
+    if hi - lo < 1 << 16:  # a lookup table over the range
+        lut = np.zeros(hi - lo + 1, bool)
+        lut[np.asarray(values) - lo] = True
+        off = jnp.clip(lab.astype(jnp.int32 if hi - lo < 1 << 15 else jnp.int64) - lo, 0, hi - lo)
+        return inside & jnp.asarray(lut)[off]
+    return functools.reduce(jnp.logical_or, (lab == v for v in values))
+
+
+def _linear_vote(
+    x: jax.Array, values: tuple[int, ...], index_map: np.ndarray, out_shape: tuple[int, ...]
+) -> jax.Array:
+    """``'linear'`` in one pass: the winning label is one of the 2^n corner labels.
+
+    The linear interpolation of label ``v``'s indicator is the total weight of the corners
+    holding ``v``, so only corner labels can beat 0: each corner scores the weight of the
+    corners sharing its label, and the best listed corner wins (ties: smaller label); when
+    no listed label has weight, every label scores 0 and the first one wins, as in the
+    per-label formulation. Cost and memory do not grow with the number of labels.
+    """
+    from . import _affine, _interp
+
+    nd = len(out_shape)
+    taps = []
+    if _affine.is_axis_aligned(index_map):
+        # separable: per-axis taps planned on the host in float64, broadcast over the grid
+        for a in range(nd):
+            cc = index_map[a, a] * np.arange(out_shape[a]) + index_map[a, nd]
+            idx, w, *_ = _interp._axis_plan(cc, x.shape[a], "edge", 1)
+            shape = [1] * nd + [2]
+            shape[a] = out_shape[a]
+            taps.append((jnp.asarray(idx.reshape(shape), jnp.int32), w.reshape(shape)))
+    else:
+        grid = jnp.meshgrid(*(jnp.arange(n, dtype=jnp.float32) for n in out_shape), indexing="ij")
+        m = np.asarray(index_map, np.float32)
+        for a in range(nd):
+            cc = sum((m[a, b] * grid[b] for b in range(nd)), jnp.float32(m[a, nd]))
+            idx, w, *_ = _interp._axis_plan(cc, x.shape[a], "edge", 1)
+            taps.append((idx, w))
+    labs, wts = [], []
+    for bits in np.ndindex(*(2,) * nd):
+        index, wt = [], jnp.ones((), jnp.float32)
+        for (idx, w), b in zip(taps, bits, strict=True):
+            index.append(idx[..., b])
+            wt = wt * jnp.asarray(w[..., b], jnp.float32)
+        labs.append(jnp.broadcast_to(x[tuple(index)], out_shape))
+        wts.append(jnp.broadcast_to(wt, out_shape))
+    zero = jnp.zeros(out_shape, jnp.float32)
+    best_s = zero
+    best_l = jnp.full(out_shape, values[0], x.dtype)
+    for lab in labs:
+        score = zero  # the weight of the corners sharing this corner's label
+        for other, w in zip(labs, wts, strict=True):
+            score = score + jnp.where(other == lab, w, zero)
+        better = (score > best_s) | ((score == best_s) & (score > 0) & (lab < best_l))
+        better = better & _listed(lab, values)
+        best_s = jnp.where(better, score, best_s)
+        best_l = jnp.where(better, lab, best_l)
+    return best_l

@@ -283,6 +283,70 @@ def test_labels_linear_matches_onehot_argmax(rng: np.random.Generator) -> None:
     np.testing.assert_array_equal(np.asarray(out)[clear], expected[clear])
 
 
+def _onehot_argmax(
+    seg: np.ndarray, values: Any, coords: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The per-label reference: linear interpolation of each indicator, first maximum wins.
+
+    Returns the labels and a mask of the voxels whose top two scores are clearly apart
+    (exact ties are decided by float rounding in any implementation).
+    """
+    probs = np.stack(
+        [ndi.map_coordinates((seg == v).astype(np.float64), coords, order=1, mode="nearest")
+         for v in values]
+    )  # fmt: skip
+    top = np.sort(probs, axis=0)
+    clear = (top[-1] - top[-2]) > 1e-5 if len(values) > 1 else np.ones(top[-1].shape, bool)
+    return np.asarray(values)[np.argmax(probs, axis=0)], clear
+
+
+@pytest.mark.parametrize(
+    "values",
+    [(0, 2, 5, 9), (1, 2, 3), (2, 9), (0, 700)],  # lookup table, range, subset, wide int16
+    ids=["lut", "range", "subset", "wide"],
+)
+def test_labels_linear_oblique_matches_onehot_argmax(rng: np.random.Generator, values: Any) -> None:
+    """Oblique reference grids, label subsets (unlisted labels count for none)."""
+    seg = rng.choice(np.array([0, 1, 2, 3, 5, 9, 700], np.int16), size=(9, 8, 7))
+    theta = 0.4
+    rot = np.array(
+        [[np.cos(theta), -np.sin(theta), 0], [np.sin(theta), np.cos(theta), 0], [0, 0, 1]]
+    )
+    ref_affine = np.eye(4)
+    ref_affine[:3, :3] = rot @ np.diag([0.8, 1.1, 0.7])
+    ref_affine[:3, 3] = (1.0, -0.5, 0.3)
+    ref_shape = (10, 9, 8)
+    out, _ = jr.resample_labels(
+        seg, np.eye(4), reference_shape=ref_shape, reference_affine=ref_affine,
+        label_values=values,
+    )  # fmt: skip
+    grid = np.stack(np.meshgrid(*map(np.arange, ref_shape), indexing="ij"))
+    coords = (
+        np.einsum("ab,b...->a...", ref_affine[:3, :3], grid) + ref_affine[:3, 3, None, None, None]
+    )
+    expected, clear = _onehot_argmax(seg, values, coords)
+    assert clear.mean() > 0.5  # the comparison is not vacuous
+    np.testing.assert_array_equal(np.asarray(out)[clear], expected[clear])
+
+
+def test_labels_linear_no_listed_weight_takes_first_label() -> None:
+    seg = np.full((4, 4), 7, np.uint8)
+    seg[:, 2:] = 3
+    res, _ = jr.resample_labels(seg, np.eye(3), spacing=0.5, label_values=(1, 3))
+    out = np.asarray(res)
+    # columns left of the 7|3 border see only 7 (unlisted): every listed label scores 0
+    assert (out[:, :3] == 1).all()
+    assert (out[:, -3:] == 3).all()
+    assert set(np.unique(out)) == {1, 3}
+
+
+@pytest.mark.parametrize("left,right", [(5, 2), (2, 5)])
+def test_labels_linear_exact_tie_takes_smaller_label(left: int, right: int) -> None:
+    seg = np.array([[left, right], [left, right]], np.uint8)
+    out, _ = jr.resample_labels(seg, np.eye(3), spacing=2.0)  # one voxel, weights 1/4 each
+    assert np.asarray(out).tolist() == [[2]]
+
+
 def test_labels_identity_and_reference(rng: np.random.Generator) -> None:
     seg = rng.integers(0, 4, size=(6, 7, 5)).astype(np.int32)
     for method in ("nearest", "linear"):
@@ -306,6 +370,8 @@ def test_labels_errors() -> None:
         jr.resample_labels(seg, np.eye(4))
     with pytest.raises(ValueError, match="method must be one of"):
         jr.resample_labels(seg, np.eye(4), spacing=1.0, method="cubic")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="representable in the labels' dtype uint8"):
+        jr.resample_labels(seg, np.eye(4), spacing=1.0, label_values=(0, 300))
     with pytest.raises(TypeError, match="pass label_values"):
         jax.jit(lambda s: jr.resample_labels(s, np.eye(4), spacing=2.0)[0])(seg)
     traced = jax.jit(
