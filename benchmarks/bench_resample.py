@@ -13,7 +13,9 @@ reports XLA's own memory account of the compiled resampling (arguments + outputs
 temporaries) and the growth of the resident set while the timed runs execute (after the
 warm-up, before the scipy reference is computed), both over the input + output bytes.
 
-Run from the repository root: ``python -m benchmarks.bench_resample [--quick]``.
+Run from the repository root: ``python -m benchmarks.bench_resample [--quick] [--hugetlb]``
+(``--hugetlb``: every case, peers included, runs with glibc's transparent huge pages, which
+makes fresh output buffers much cheaper on Linux).
 """
 
 from __future__ import annotations
@@ -174,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="small volumes")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument(
+        "--hugetlb",
+        action="store_true",
+        help="run every case with GLIBC_TUNABLES=glibc.malloc.hugetlb=1",
+    )
     p.add_argument("--case", help=argparse.SUPPRESS)  # internal: run one case, print JSON
     args = p.parse_args(argv)
     if args.case:
@@ -187,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         have_sitk = False
     cases = ["jax1", "scipy1", "jax3", "scipy3"] + (["sitk1", "sitk3"] if have_sitk else [])
     cases += ["labels-jax", "labels-loop"]
-    env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
+    env = dict(os.environ)
+    if args.hugetlb:  # transparent huge pages for malloc: far fewer page faults on fresh buffers
+        env["GLIBC_TUNABLES"] = "glibc.malloc.hugetlb=1"
     res: dict[str, dict[str, Any]] = {}
     for case in cases:
         cmd = [
@@ -205,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     vol_gb = np.prod(shape) * 4 / 1e9
     print(
         f"W1 resample_to_spacing: float32 {shape} at {s_in} mm -> {s_out} mm "
-        f"(volume {vol_gb:.2f} GB), median of {args.repeat}"
+        f"(volume {vol_gb:.2f} GB), median of {args.repeat}; hugetlb={args.hugetlb}"
     )
     print(f"{'case':<12} {'seconds':>8} {'ratio vs scipy':>15} {'peak RSS GB':>12}  note")
     for case in cases:
