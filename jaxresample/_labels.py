@@ -187,10 +187,11 @@ def _listed(lab: jax.Array, values: tuple[int, ...]) -> jax.Array:
     inside = (lab >= lo) & (lab <= hi)
     if len(values) == hi - lo + 1:  # a contiguous range
         return inside
-    if hi - lo < 1 << 16:  # a lookup table over the range
+    if hi - lo < 1 << 16 and -(1 << 31) <= lo and hi < 1 << 31:  # a lookup table
         lut = np.zeros(hi - lo + 1, bool)
         lut[np.asarray(values) - lo] = True
-        off = jnp.clip(lab.astype(jnp.int32 if hi - lo < 1 << 15 else jnp.int64) - lo, 0, hi - lo)
+        # where ``inside`` holds, ``lab - lo`` fits int32; elsewhere the clipped index is unused
+        off = jnp.clip(lab.astype(jnp.int32) - np.int32(lo), 0, hi - lo)
         return inside & jnp.asarray(lut)[off]
     return functools.reduce(jnp.logical_or, (lab == v for v in values))
 
