@@ -8,13 +8,14 @@ antisymmetric kernels are folded, ``w_k * (x[i-k] ± x[i+k])``, which halves the
 Measured on a 2-core x86-64 CPU (docs/PERF): XLA's CPU convolutions are ~40x slower than this
 for 1-D kernels, so there are none here.
 
-Also measured (W2, float32 512x512x247, sigma (2, 2, 1); scipy ~1.1-1.2 s): one fused pass per
+Also measured (W2, float32 512x512x247, sigma (2, 2, 1); scipy ~1.2 s): one fused pass per
 axis over the whole volume runs on both cores, but every pass writes a fresh volume (page
-faults, ~0.1 s each with glibc's default malloc), so three passes (interior taps from slices
-of the input, edges from small extended blocks, concatenated; any axis order) take 0.30-0.35 s
-against 0.28 s for the blocked path below, and 3 volumes of memory. The minor axis as a blocked
-banded matmul (``einsum`` with a (B + 2r, B) band, B = 32) takes 0.63 s for that axis alone
-(a shift-and-add pass: 0.06-0.23 s). Blocks of 32 or 64 rows, or wider chunks, are slower.
+faults, ~0.06 s each with glibc's default malloc) and the major-axis pass reads 17 far-apart
+streams (0.14 s alone), so three whole passes take 0.30-0.35 s and 3 volumes of memory.
+Blocks of 16 whole rows of the first axis with every pass run on the block: 0.28 s. Tiles of
+128 x 64 x 247 (the tiled path below): 0.19 s, of which ~0.06 s is the page faults of the
+fresh output; tiles of 64-256 x 32-128 are within 10 %. The minor axis as a blocked banded
+matmul (``einsum`` with a (B + 2r, B) band, B = 32) takes 0.63 s for that axis alone.
 
 These helpers run *inside* jitted functions: every argument except the arrays and ``cval``
 must be static.
@@ -22,6 +23,8 @@ must be static.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -88,35 +91,42 @@ def correlate_pass(
     return _taps(xp, w, axis=axis, n=x.shape[axis], before=before, symmetry=symmetry)
 
 
-#: Rows of the first filtered axis per block in the blocked path.
-SLAB_ROWS = 16
-#: Width of the chunks of the second filtered axis in the blocked path's first pass.
-CHUNK = 64
-#: Arrays of at least this many elements take the blocked path (when 2+ axes are filtered).
-SLAB_MIN_SIZE = 1 << 22
+#: Arrays of at least this many elements take the tiled path (when 2+ axes are filtered).
+TILED_MIN_SIZE = 1 << 22
+#: Output elements per tile in the tiled path (float32: 8 MiB).
+TILE_ELEMS = 1 << 21
+#: Width of the tiles along the second tiled axis (when the array has 3+ dimensions).
+TILE_WIDTH = 64
 
 
-def _rows(
-    x: jax.Array,
-    start: Any,
-    count: int,
-    *,
-    axis: int,
-    before: int,
-    after: int,
-    behaviour: Any,
-    cval: Any,
-) -> jax.Array:
-    """Rows ``start - before .. start + count + after`` of ``x`` along ``axis``, extended."""
-    n = x.shape[axis]
-    idx = start + jnp.arange(-before, count + after)
-    src = _modes.extend_index(behaviour, idx, n)
-    rows = jnp.take(x, jnp.clip(src, 0, n - 1), axis=axis, mode="clip")
-    if behaviour == "constant":
-        shape = [1] * x.ndim
-        shape[axis] = idx.shape[0]
-        rows = jnp.where((src < 0).reshape(shape), cval, rows)
-    return rows
+def _fence(pred: jax.Array, f: Callable[[jax.Array], jax.Array], y: jax.Array) -> jax.Array:
+    """``f(y)``, computed into a buffer of its own: a ``cond`` on an always-true ``pred``.
+
+    XLA's CPU compiler drops ``optimization_barrier`` and would fuse a tile's dynamic slice
+    and every pass into one loop whose index arithmetic defeats vectorisation (measured
+    ~2x slower). A conditional's operands and results are materialised, so each pass runs as
+    its own vectorised (and multi-threaded) loop over a tile that is in cache.
+    """
+    out = jax.eval_shape(f, y)
+    return lax.cond(pred, f, lambda _: jnp.zeros(out.shape, out.dtype), y)
+
+
+def _tile_plan(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
+    """Tile sizes along the leading axes (one per tiled axis), or ``()`` for whole passes."""
+    if len(shape) < 2 or len(set(axes)) < max(2, len(axes)) or math.prod(shape) < TILED_MIN_SIZE:
+        return ()
+    if len(shape) == 2:
+        return (max(1, min(shape[0], TILE_ELEMS // shape[1])),)
+    t1 = min(shape[1], TILE_WIDTH)
+    return (max(1, min(shape[0], TILE_ELEMS // (t1 * math.prod(shape[2:])))), t1)
+
+
+def _starts(n: int, t: int) -> list[int]:
+    """Starts of tiles of ``t`` covering ``0..n``; the last one may overlap its neighbour."""
+    starts = list(range(0, n - t + 1, t))
+    if starts[-1] + t < n:
+        starts.append(n - t)
+    return starts
 
 
 def correlate_axes(
@@ -129,25 +139,26 @@ def correlate_axes(
     cval: Any,
     symmetries: Sequence[Symmetry],
     between: Callable[[jax.Array], jax.Array] | None = None,
-    slab_rows: int | None = None,
+    tiles: Sequence[int] | None = None,
 ) -> jax.Array:
     """Apply one :func:`correlate_pass` per axis, in the order given.
 
     ``between`` (if given) is applied to each intermediate result, e.g. scipy's truncation of
     intermediates to an integer output dtype.
 
-    Large arrays (``slab_rows`` None: at least :data:`SLAB_MIN_SIZE` elements, 2+ axes) are
-    processed in blocks of ``slab_rows`` rows of the first filtered axis (a ``fori_loop``):
-    each block reads its rows plus the kernel's reach from the input, runs every pass on the
-    block while it is in cache, and is written into the output in place. Intermediates are
-    one block, not whole volumes: peak memory is input + output + O(block). ``slab_rows=0``
-    forces whole-array passes.
+    Large arrays (at least :data:`TILED_MIN_SIZE` elements, 2+ filtered axes) are processed
+    tile by tile on the CPU backend (a ``fori_loop``): a tile covers ``tiles[k]`` samples of
+    leading axis ``k`` (the first one or two axes) and the whole of the others. Each tile
+    reads its samples plus the kernels' reach from the input (extended at the borders), runs
+    every pass while it is in cache, and is written into the output in place. Intermediates
+    are one tile, not whole volumes: peak memory is input + output + O(tile).
+    ``tiles=()`` forces whole-array passes; ``None`` chooses (:func:`_tile_plan`).
     """
     w = [wi.astype(x.dtype) for wi in weights]
-    if slab_rows is None:
-        slab_rows = SLAB_ROWS if x.size >= SLAB_MIN_SIZE and len(axes) >= 2 else 0
-    a0 = axes[0] if axes else 0
-    if not slab_rows or len(axes) < 2 or x.shape[a0] < slab_rows:
+    if tiles is None:
+        tiles = _tile_plan(x.shape, axes) if jax.default_backend() == "cpu" else ()
+    tiles = tuple(min(t, n) for t, n in zip(tiles, x.shape, strict=False))
+    if not tiles or tiles == x.shape[: len(tiles)] or len(axes) < 2:
         for i, axis in enumerate(axes):
             if i and between is not None:
                 x = lax.optimization_barrier(between(x))
@@ -156,75 +167,86 @@ def correlate_axes(
                 symmetry=symmetries[i],
             )  # fmt: skip
         return x
+    return _tiled(x, w, tiles, axes, befores, behaviours, cval, symmetries, between)
 
-    n0 = x.shape[a0]
-    before0 = befores[0]
-    after0 = w[0].shape[0] - 1 - before0
 
-    a1 = axes[1]
-    n1 = x.shape[a1]
-    width = min(CHUNK, n1)
-    # Chunk starts along the second axis; the last chunk may overlap its neighbour (it
-    # rewrites the same values), so every chunk has the same static width.
-    chunks = list(range(0, n1 - width + 1, width))
-    if chunks[-1] + width < n1:
-        chunks.append(n1 - width)
-    chunk_starts = np.asarray(chunks, np.int32)
+def _tiled(
+    x: jax.Array,
+    w: Sequence[jax.Array],
+    tiles: tuple[int, ...],
+    axes: Sequence[int],
+    befores: Sequence[int],
+    behaviours: Sequence[Any],
+    cval: Any,
+    symmetries: Sequence[Symmetry],
+    between: Callable[[jax.Array], jax.Array] | None,
+) -> jax.Array:
+    """The tiled path of :func:`correlate_axes` (see there)."""
+    nt = len(tiles)
+    # Reach (before, after) of the kernel along each tiled axis; 0 where it is not filtered.
+    reach = [(0, 0)] * nt
+    for i, ax in enumerate(axes):
+        if ax < nt:
+            reach[ax] = (befores[i], w[i].shape[0] - 1 - befores[i])
+    grids = np.meshgrid(*[_starts(x.shape[k], tiles[k]) for k in range(nt)], indexing="ij")
+    starts = np.stack([g.ravel() for g in grids], axis=1).astype(np.int32)
+    interior = np.all(
+        [
+            (starts[:, k] >= reach[k][0]) & (starts[:, k] + tiles[k] + reach[k][1] <= x.shape[k])
+            for k in range(nt)
+        ],
+        axis=0,
+    )
+    sizes = [t + b + a for t, (b, a) in zip(tiles, reach, strict=True)]
+    rest = [jnp.zeros((), jnp.int32)] * (x.ndim - nt)
 
-    def first_pass(start: Any, count: int) -> jax.Array:
-        # The first axis's taps on an interior block, chunk by chunk of the second axis:
-        # its 2 * radius + 1 input rows then stay in cache (measured ~1.4x faster than one
-        # pass over whole rows on a 2-core CPU).
-        shape = list(x.shape)
-        shape[a0] = count
-        sizes = list(x.shape)
-        sizes[a0] = count + before0 + after0
-        sizes[a1] = width
+    def fetch(s: jax.Array) -> jax.Array:
+        """The tile at ``s`` with its reach, when the reach stays inside the array."""
+        at = [s[k] - reach[k][0] for k in range(nt)] + rest
+        return lax.dynamic_slice(x, at, sizes + list(x.shape[nt:]))
 
-        def inner(k: Any, acc: jax.Array) -> jax.Array:
-            j = jnp.asarray(chunk_starts)[k]
-            at = [jnp.zeros((), jnp.int32)] * x.ndim
-            at[a0] = jnp.asarray(start - before0, jnp.int32)
-            at[a1] = j
-            sub = lax.dynamic_slice(x, at, sizes)
-            t = _taps(sub, w[0], axis=a0, n=count, before=before0, symmetry=symmetries[0])
-            at[a0] = jnp.zeros((), jnp.int32)
-            return lax.dynamic_update_slice(acc, t, at)
+    def fetch_extended(s: jax.Array) -> jax.Array:
+        """The same, with each tiled axis extended by its behaviour (a gather)."""
+        idx = []
+        for k in range(nt):
+            pos = s[k] + jnp.arange(-reach[k][0], tiles[k] + reach[k][1], dtype=jnp.int32)
+            if reach[k] != (0, 0):
+                (behaviour,) = [behaviours[i] for i, ax in enumerate(axes) if ax == k]
+                pos = _modes.extend_index(behaviour, pos, x.shape[k])
+            idx.append(pos.reshape([-1 if j == k else 1 for j in range(nt)]))
+        tile = x[tuple(jnp.clip(p, 0, x.shape[k] - 1) for k, p in enumerate(idx))]
+        outside = functools.reduce(jnp.logical_or, [p < 0 for p in idx])
+        return jnp.where(outside.reshape(outside.shape + (1,) * (x.ndim - nt)), cval, tile)
 
-        return lax.fori_loop(0, len(chunks), inner, jnp.zeros(shape, x.dtype))
-
-    def block(start: Any, count: int, interior: bool = False) -> jax.Array:
-        if interior:  # no boundary within reach: slices of the input, chunked
-            y = first_pass(start, count)
+    def body(t: jax.Array, out: jax.Array) -> jax.Array:
+        s = jnp.asarray(starts)[t]
+        live = t >= 0  # always true, but traced: see _fence
+        if interior.all() or not interior.any():  # one kind of tile: no branch to choose
+            y = _fence(live, fetch if interior.all() else fetch_extended, s)
         else:
-            rows = _rows(x, start, count, axis=a0, before=before0, after=after0,
-                         behaviour=behaviours[0], cval=cval)  # fmt: skip
-            y = _taps(rows, w[0], axis=a0, n=count, before=before0, symmetry=symmetries[0])
-        for i in range(1, len(axes)):
-            if between is not None:
-                y = between(y)
-            y = correlate_pass(
-                lax.optimization_barrier(y), w[i], axis=axes[i], before=befores[i],
-                behaviour=behaviours[i], cval=cval, symmetry=symmetries[i],
-            )  # fmt: skip
-        return y
+            y = lax.cond(jnp.asarray(interior)[t], fetch, fetch_extended, s)
+        for i, ax in enumerate(axes):
 
-    nb = n0 // slab_rows
-    # Blocks whose reach stays inside the axis run in the loop; the few at the edges (and
-    # a last partial block) are written separately with the boundary extension.
-    lo = -(-before0 // slab_rows)
-    hi = max(lo, (n0 - after0) // slab_rows)
-    hi = min(hi, nb)
+            def one_pass(y: jax.Array, i: int = i, ax: int = ax) -> jax.Array:
+                if i and between is not None:
+                    y = between(y)
+                if ax < nt and i and behaviours[i] == "constant":
+                    # scipy extends each intermediate with cval: the earlier passes have
+                    # filtered the cval border of this axis, so set it back.
+                    pos = s[ax] + jnp.arange(-befores[i], y.shape[ax] - befores[i], dtype=jnp.int32)
+                    shape = [1] * y.ndim
+                    shape[ax] = -1
+                    outside = ((pos < 0) | (pos >= x.shape[ax])).reshape(shape)
+                    y = jnp.where(outside, cval, y)
+                if ax < nt:  # the reach is already in the tile
+                    return _taps(y, w[i], axis=ax, n=tiles[ax], before=befores[i],
+                                 symmetry=symmetries[i])  # fmt: skip
+                return correlate_pass(y, w[i], axis=ax, before=befores[i],
+                                      behaviour=behaviours[i], cval=cval,
+                                      symmetry=symmetries[i])  # fmt: skip
 
-    def body(b: Any, out: jax.Array) -> jax.Array:
-        start = b * slab_rows
-        y = block(start, slab_rows, interior=True)
-        return lax.dynamic_update_slice_in_dim(out, y, start, axis=a0)
+            # The last pass fuses into the in-place update of the output.
+            y = one_pass(y) if i == len(axes) - 1 else _fence(live, one_pass, y)
+        return lax.dynamic_update_slice(out, y, [s[k] for k in range(nt)] + rest)
 
-    out = lax.fori_loop(lo, hi, body, jnp.zeros_like(x))
-    edges = [(b * slab_rows, slab_rows) for b in (*range(min(lo, nb)), *range(hi, nb))]
-    if n0 - nb * slab_rows:
-        edges.append((nb * slab_rows, n0 - nb * slab_rows))
-    for start, count in edges:
-        out = lax.dynamic_update_slice_in_dim(out, block(start, count), start, axis=a0)
-    return out
+    return lax.fori_loop(0, starts.shape[0], body, jnp.zeros_like(x))
