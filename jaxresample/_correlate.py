@@ -35,7 +35,7 @@ from jax import lax
 
 from . import _modes
 
-__all__ = ["correlate_axes", "correlate_pass"]
+__all__ = ["correlate_axes", "correlate_pass", "tiled"]
 
 #: Sign relating a kernel's mirrored taps: +1 symmetric, -1 antisymmetric, 0 neither.
 Symmetry = int
@@ -121,6 +121,11 @@ def _tile_plan(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
     return (max(1, min(shape[0], TILE_ELEMS // (t1 * math.prod(shape[2:])))), t1)
 
 
+def tiled(shape: Sequence[int], axes: Sequence[int]) -> bool:
+    """Whether :func:`correlate_axes` would take the tiled path for these arguments."""
+    return jax.default_backend() == "cpu" and bool(_tile_plan(shape, axes))
+
+
 def _starts(n: int, t: int) -> list[int]:
     """Starts of tiles of ``t`` covering ``0..n``; the last one may overlap its neighbour."""
     starts = list(range(0, n - t + 1, t))
@@ -156,7 +161,7 @@ def correlate_axes(
     """
     w = [wi.astype(x.dtype) for wi in weights]
     if tiles is None:
-        tiles = _tile_plan(x.shape, axes) if jax.default_backend() == "cpu" else ()
+        tiles = _tile_plan(x.shape, axes) if tiled(x.shape, axes) else ()
     tiles = tuple(min(t, n) for t, n in zip(tiles, x.shape, strict=False))
     if not tiles or tiles == x.shape[: len(tiles)] or len(axes) < 2:
         for i, axis in enumerate(axes):
@@ -183,6 +188,15 @@ def _tiled(
 ) -> jax.Array:
     """The tiled path of :func:`correlate_axes` (see there)."""
     nt = len(tiles)
+    if nt == 2 and between is None and "constant" not in behaviours:
+        # The passes commute: filter the second tiled axis first. Its halo along the first
+        # tiled axis is then the cheaper one to carry (tiles are longer along the first
+        # axis): W2 0.19 -> 0.18 s, the cubic spline prefilter of W1 0.41 -> 0.27 s.
+        order = sorted(range(len(axes)), key=lambda i: (axes[i] != 1, axes[i] != 0))
+        w = [w[i] for i in order]
+        axes, befores, behaviours, symmetries = (
+            [seq[i] for i in order] for seq in (axes, befores, behaviours, symmetries)
+        )
     # Reach (before, after) of the kernel along each tiled axis; 0 where it is not filtered.
     reach = [(0, 0)] * nt
     for i, ax in enumerate(axes):

@@ -13,6 +13,9 @@ exact linear operator rather than by running the recursion:
   rule that the mode's initialisation assumes (whole-sample symmetric for the *mirror*
   initialisation, half-sample symmetric for *reflect*, periodic for *wrap*). The filter is
   truncated at the horizon where its tail falls below the working precision's epsilon.
+  Large arrays whose every filtered line is long run the FIRs of all axes through the tiled
+  path of :func:`jaxresample._correlate.correlate_axes` (every axis's pass on a tile while
+  it is in cache).
 
 Both forms are numerically stable in float32 (no gain of ~120 followed by cancellations, as in
 the order-5 recursion): the error is at most ``eps * sum|h| * max|x|`` (``sum|h|`` is 3 for
@@ -30,7 +33,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _dtypes, _modes
+from . import _correlate, _dtypes, _modes
 from ._validation import ScipyRuntimeError, axes_tuple, static_int
 
 __all__ = ["spline_filter", "spline_filter1d"]
@@ -307,6 +310,18 @@ def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...
     (from :func:`_modes.resolve` with ``family="interp"``) and ``axes`` (non-negative) are
     static. Orders 0 and 1 return ``x`` unchanged.
     """
+    if x.dtype.kind == "f" and order >= 2 and _correlate.tiled(x.shape, axes):
+        h = _fir(order, float(np.finfo(x.dtype).eps))
+        half = (len(h) - 1) // 2
+        if all(x.shape[ax] > 2 * half + 1 for ax in axes):
+            # Every axis a long line: the FIRs of all axes, tile by tile while each tile is in
+            # cache (W1 cubic, 2-core CPU: 0.27 s against 0.99 s for one pass per axis).
+            ext = _EXTENSION[_INIT[behaviour]]
+            return _correlate.correlate_axes(
+                x, (jnp.asarray(h, x.dtype),) * len(axes), axes=axes,
+                befores=(half,) * len(axes), behaviours=(ext,) * len(axes),
+                cval=jnp.zeros((), x.dtype), symmetries=(1,) * len(axes),
+            )  # fmt: skip
     for i, ax in enumerate(axes):
         if i:
             # Keep XLA from fusing one axis' FIR into the next one's shifted reads

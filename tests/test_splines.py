@@ -17,7 +17,7 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaxresample import _modes
+from jaxresample import _correlate, _modes
 from jaxresample._splines import (
     _bspline_weights,
     _first_tap,
@@ -239,6 +239,38 @@ def test_float32_long_lines(order, mode):
     expect = ndi.spline_filter1d(x, order=order, mode=mode)
     err = np.max(np.abs(got - expect)) / np.max(np.abs(x))
     assert err < 2e-6, err
+
+
+@pytest.mark.parametrize("mode", _modes.INTERP_MODES)
+@pytest.mark.parametrize("order", range(2, 6))
+def test_spline_filter_tiled_path_matches_scipy(monkeypatch, order, mode):
+    # Large arrays whose lines are all long run the FIRs of every axis tile by tile; force
+    # that path on a small array (tiles of 12 x 16 rows: border, interior and overlapping
+    # last tiles) and check that it was taken.
+    monkeypatch.setattr(_correlate, "TILED_MIN_SIZE", 1)
+    monkeypatch.setattr(_correlate, "TILE_WIDTH", 16)
+    shape = (100, 97, 96) if X64 else (50, 49, 48)  # every line longer than the FIR
+    monkeypatch.setattr(_correlate, "TILE_ELEMS", 16 * shape[2] * 12)
+    calls = []
+    real = _correlate._tiled
+
+    def spy(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(_correlate, "_tiled", spy)
+    x = np.random.default_rng(order).normal(size=shape)
+    expect = x
+    for ax in range(x.ndim):
+        expect = oracle1d(expect, order, ax, mode)
+    dt = np.float64 if X64 else np.float32
+    got = jax.jit(
+        lambda x: _prefilter(
+            x, order=order, behaviour=_modes.resolve(mode, family="interp", fn="t"), axes=(0, 1, 2)
+        )
+    )(x.astype(dt))
+    assert calls, "the tiled path was not taken"
+    assert_close(got, expect, dtype=dt)
 
 
 @pytest.mark.parametrize("order", ORDERS)
