@@ -273,6 +273,28 @@ def test_spline_filter_tiled_path_matches_scipy(monkeypatch, order, mode):
     assert_close(got, expect, dtype=dt)
 
 
+def test_spline_filter_tiled_path_transposes(monkeypatch):
+    # map_coordinates_adjoint transposes the prefilter: the tiled loop must be transposable.
+    # <A x, y> = <x, A^T y> for random x, y.
+    monkeypatch.setattr(_correlate, "TILED_MIN_SIZE", 1)
+    monkeypatch.setattr(_correlate, "TILE_WIDTH", 16)
+    monkeypatch.setattr(_correlate, "TILE_ELEMS", 16 * 48 * 12)
+    dt = np.float64 if X64 else np.float32
+    rng = np.random.default_rng(0)
+    shape = (100, 97, 96) if X64 else (50, 49, 48)
+    x, y = (jnp.asarray(rng.normal(size=shape).astype(dt)) for _ in range(2))
+
+    def f(x):
+        return _prefilter(x, order=3, behaviour="whole-symmetric", axes=(0, 1, 2))
+
+    (aty,) = jax.linear_transpose(f, x)(y)
+    fx = f(x)
+    lhs, rhs = float(jnp.vdot(fx, y)), float(jnp.vdot(x, aty))
+    # Both sums cancel (random signs): bound the rounding by the sums of absolute terms.
+    scale = float(jnp.sum(jnp.abs(fx * y)) + jnp.sum(jnp.abs(x * aty)))
+    assert abs(lhs - rhs) <= tol(dt) * scale, (lhs, rhs, scale)
+
+
 @pytest.mark.parametrize("order", ORDERS)
 def test_integer_input(order):
     x = np.random.default_rng(order).integers(-300, 300, size=(6, 11)).astype(np.int16)
