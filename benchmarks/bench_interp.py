@@ -1,5 +1,8 @@
 """W1 benchmark: zoom float32 512x512x247 -> 400x400x124 (orders 1 and 3) vs scipy.ndimage.zoom.
 
+``--job shift`` times ``shift`` of the same volume by a fraction of a voxel on every axis
+(``SHIFT``) against ``scipy.ndimage.shift`` instead.
+
 Each case runs in a fresh subprocess (so compile caches, allocator state and peak RSS are
 its own); the parent compares the outputs and prints times (median of repeats, after one
 warm-up call that includes compilation), the ratio to scipy in the same run, the maximum
@@ -27,6 +30,7 @@ import numpy as np
 FULL = ((512, 512, 247), (400, 400, 124))
 QUICK = ((128, 128, 62), (100, 100, 31))
 MODE = "nearest"
+SHIFT = (0.3, -1.7, 0.45)
 
 
 def _volume(shape: tuple[int, ...]) -> np.ndarray:
@@ -34,26 +38,32 @@ def _volume(shape: tuple[int, ...]) -> np.ndarray:
     return rng.standard_normal(shape, dtype=np.float32)
 
 
-def _worker(impl: str, order: int, quick: bool, reps: int, out_path: str) -> None:
+def _worker(impl: str, job: str, order: int, quick: bool, reps: int, out_path: str) -> None:
     in_shape, out_shape = QUICK if quick else FULL
+    if job == "shift":
+        out_shape = in_shape
     factors = tuple(o / i for i, o in zip(in_shape, out_shape, strict=True))
     x = _volume(in_shape)
     if impl == "scipy":
         import scipy.ndimage as ndi
 
         def run():
+            if job == "shift":
+                return ndi.shift(x, SHIFT, order=order, mode=MODE)
             return ndi.zoom(x, factors, order=order, mode=MODE, grid_mode=True)
 
         finish = np.asarray
     else:
         import jax.numpy as jnp
 
-        from jaxresample._geometric import zoom
+        from jaxresample._geometric import shift, zoom
 
         xj = jnp.asarray(x)
         del x
 
         def run():
+            if job == "shift":
+                return shift(xj, SHIFT, order=order, mode=MODE).block_until_ready()
             return zoom(xj, factors, order=order, mode=MODE, grid_mode=True).block_until_ready()
 
         finish = np.asarray
@@ -74,7 +84,7 @@ def _worker(impl: str, order: int, quick: bool, reps: int, out_path: str) -> Non
 
 
 def _run_case(
-    impl: str, order: int, quick: bool, reps: int, tmp: str, hugetlb: bool
+    impl: str, job: str, order: int, quick: bool, reps: int, tmp: str, hugetlb: bool
 ) -> tuple[dict, str]:
     path = os.path.join(tmp, f"{impl}{order}.npy")
     cmd = [
@@ -86,6 +96,8 @@ def _run_case(
         str(order),
         str(reps),
         path,
+        "--job",
+        job,
     ] + (["--quick"] if quick else [])
     env = dict(os.environ)
     if hugetlb:  # transparent huge pages for malloc: far fewer page faults on fresh buffers
@@ -101,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="small volume, fewer repeats")
     p.add_argument("--orders", type=int, nargs="+", default=[1, 3])
     p.add_argument(
+        "--job", choices=("zoom", "shift"), default="zoom", help="W1 zoom, or a sub-voxel shift"
+    )
+    p.add_argument(
         "--hugetlb",
         action="store_true",
         help="run both peers with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (see PERF.md)",
@@ -111,14 +126,18 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.worker:
         impl, order, reps, out = args.worker
-        _worker(impl, int(order), args.quick, int(reps), out)
+        _worker(impl, args.job, int(order), args.quick, int(reps), out)
         return 0
     in_shape, out_shape = QUICK if args.quick else FULL
     reps = 3 if args.quick else 5
+    job = f"W1 zoom float32 {in_shape} -> {out_shape}, mode={MODE!r}, grid_mode=True"
+    if args.job == "shift":
+        out_shape = in_shape
+        job = f"shift float32 {in_shape} by {SHIFT}, mode={MODE!r}"
     io_bytes = (np.prod(in_shape) + np.prod(out_shape)) * 4
     print(
-        f"W1 zoom float32 {in_shape} -> {out_shape}, mode={MODE!r}, grid_mode=True; "
-        f"median of {reps}; input+output = {io_bytes / 2**20:.0f} MiB; hugetlb={args.hugetlb}"
+        f"{job}; median of {reps}; input+output = {io_bytes / 2**20:.0f} MiB; "
+        f"hugetlb={args.hugetlb}"
     )
     header = (
         f"{'order':>5} {'scipy s':>9} {'ours s':>9} {'ratio':>7} {'max rel err':>12} "
@@ -126,9 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(header)
     with tempfile.TemporaryDirectory() as tmp:
+        opts = (args.quick, reps, tmp, args.hugetlb)
         for order in args.orders:
-            ref, ref_path = _run_case("scipy", order, args.quick, reps, tmp, args.hugetlb)
-            ours, our_path = _run_case("jax", order, args.quick, reps, tmp, args.hugetlb)
+            ref, ref_path = _run_case("scipy", args.job, order, *opts)
+            ours, our_path = _run_case("jax", args.job, order, *opts)
             a, b = np.load(our_path), np.load(ref_path)
             err = float(np.max(np.abs(a.astype(np.float64) - b)) / np.max(np.abs(b)))
             print(

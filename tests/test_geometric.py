@@ -220,6 +220,91 @@ def test_shift_gradient():
     np.testing.assert_allclose(float(g3), float(fd), rtol=1e-2)
 
 
+FIR_MODES = ("reflect", "grid-mirror", "mirror", "nearest", "grid-wrap")
+
+
+def _fir_axes(shape, shifts, order, mode, work):
+    """Which axes of ``shift(x, shifts)`` are planned as one correlation kernel."""
+    from jaxresample import _separable
+
+    b = _modes.resolve(mode, family="interp", fn="test")
+    out = []
+    for i, (n, s) in enumerate(zip(shape, shifts, strict=True)):
+        kw = dict(order=order, behaviour=b, prefilter=True, work=work, axis=i)
+        planned = _separable._host_plan(np.arange(n) - s, n, **kw)
+        assert planned is not None  # a fractional shift is never the identity
+        out.append(planned[1].fir is not None)
+    return out
+
+
+@pytest.mark.parametrize("order", [2, 3, 4, 5])
+@pytest.mark.parametrize("mode", FIR_MODES)
+def test_shift_correlation_path_matches_scipy(order, mode):
+    """Axes whose fused kernels are one correlation (the shift of every sample is the same)
+    run through the correlation engine, with the axis extended by the mode, and still match
+    scipy. Which axes qualify is checked row by row on the host; float32 plans qualify for
+    these shifts on every axis up to order 3 (and for ``grid-wrap``), and on the two longer
+    axes for orders 4-5."""
+    shape, s = (41, 37, 30), (0.3, -1.7, 2.45)
+    fir = _fir_axes(shape, s, order, mode, np.dtype("float32"))
+    assert fir == [True, True, order <= 3 or mode == "grid-wrap"]
+    x = np.random.default_rng(order).normal(size=shape)
+    expected = oracle(ndi.shift, x, s, order=order, mode=mode)
+    for dt in float_dtypes():
+        got = shift(x.astype(dt), s, order=order, mode=mode)
+        assert_close(got, expected, dtype=dt, rtol=1e-10 if dt == np.float64 else None)
+
+
+def test_shift_correlation_path_vmap_and_vjp_equal_the_matrix_path(monkeypatch):
+    """The correlation path against the banded/dense matrix path it replaces: batched
+    (vmap vs loop) and transposed (the VJP, which ``grad`` w.r.t. the data uses)."""
+    from jaxresample import _separable
+
+    shape, s = (33, 29), (0.7, -2.2)
+    assert all(_fir_axes(shape, s, 3, "reflect", np.dtype("float32")))
+    rng = np.random.default_rng(5)
+    xs = jnp.asarray(rng.normal(size=(3, *shape)), jnp.float32)
+    ct = jnp.asarray(rng.normal(size=shape), jnp.float32)
+
+    def run():
+        _separable._cached_host_plan.cache_clear()
+        f = jax.jit(lambda x: shift(x, s, order=3, mode="reflect"))
+        batched = jax.vmap(f)(xs)
+        for i in range(xs.shape[0]):
+            assert_close(batched[i], f(xs[i]), dtype=np.float32)
+        return batched, jax.vjp(f, xs[0])[1](ct)[0]
+
+    fir_out, fir_vjp = run()
+    monkeypatch.setattr(_separable, "_shift_invariant", lambda *a: None)
+    mat_out, mat_vjp = run()
+    _separable._cached_host_plan.cache_clear()
+    assert_close(fir_out, mat_out, dtype=np.float32)
+    assert_close(fir_vjp, mat_vjp, dtype=np.float32)
+
+
+def test_shift_invariant_detection():
+    """``_shift_invariant`` accepts a correlation with the extension's borders and rejects a
+    matrix with one border row off the model, a non-square matrix and ``constant``."""
+    from jaxresample import _separable
+
+    n, g = 20, np.array([0.05, -0.2, 0.9, 0.3, -0.05])
+    pos = np.arange(n)[:, None] - 2 + np.arange(5)[None, :]
+    for behaviour in ("periodic", "half-symmetric", "edge"):
+        dense = np.zeros((n, n))
+        np.add.at(
+            dense, (np.arange(n)[:, None].repeat(5, 1), _modes.extend_index(behaviour, pos, n)), g
+        )
+        got = _separable._shift_invariant(dense, behaviour, 1e-14)
+        assert got is not None
+        np.testing.assert_array_equal(got[0], g)
+        assert got[1] == 2
+        off = dense.copy()
+        off[0, 0] += 1e-9
+        assert _separable._shift_invariant(off, behaviour, 1e-14) is None
+        assert _separable._shift_invariant(dense[:-1], behaviour, 1e-14) is None
+    assert _separable._shift_invariant(np.eye(n), "constant", 1e-14) is None
+
+
 # --------------------------------------------------------------------------------------------
 # affine_transform
 # --------------------------------------------------------------------------------------------
