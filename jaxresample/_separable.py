@@ -247,8 +247,9 @@ def _shift_invariant(
     together, tile by tile, in :func:`jaxresample._correlate.correlate_axes`). The kernel is
     the middle row's, trimmed as :func:`_sparsify` trims rows; every row is checked against
     the model, and None is returned unless each one matches within ``_FIR_SLACK * drop`` of
-    its mass. (Rows whose coordinates the mode folds back, e.g. past the last sample, differ
-    from the model by up to ~5x the trimmed tail: the tails fold differently.)
+    its mass. (Measured in float32: rows whose coordinates the mode folds back, e.g. past
+    the last sample, differ from the model by up to ~5x ``drop``; most float64 plans of the
+    symmetric modes exceed their much smaller budget and keep the matrix form.)
     """
     n = dense.shape[0]
     if behaviour not in _FIR_BEHAVIOURS or n < 8 or dense.shape[1] != n:
@@ -258,7 +259,9 @@ def _shift_invariant(
     lo, hi = int(cols.min()), int(cols.max()) + 1
     g = dense[mid, lo:hi]
     before = mid - lo
-    if not 0 <= before < hi - lo or hi - lo > n:  # centred off the kernel, or wider than the axis
+    if not 0 <= before < hi - lo or hi - lo > n:
+        # a shift beyond the kernel's reach, or an axis shorter than the kernel (where the
+        # matrix form is cheap anyway)
         return None
     pos = np.arange(n)[:, None] - before + np.arange(hi - lo)[None, :]
     idx = _modes.extend_index(behaviour, pos, n)  # type: ignore[arg-type]
