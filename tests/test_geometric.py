@@ -255,6 +255,30 @@ def test_shift_correlation_path_matches_scipy(order, mode):
         assert_close(got, expected, dtype=dt, rtol=1e-10 if dt == np.float64 else None)
 
 
+@settings(max_examples=12, deadline=None)
+@given(
+    shape=st.tuples(st.integers(26, 48), st.integers(26, 48)),
+    shifts=st.tuples(st.floats(-6, 6), st.floats(-6, 6)),
+    order=st.integers(2, 5),
+    mode=st.sampled_from(FIR_MODES),
+)
+def test_shift_and_unit_affine_correlation_path_property(shape, shifts, order, mode):
+    """Drawn shapes, shifts, orders and modes: ``shift`` and the equivalent unit-scale
+    diagonal ``affine_transform`` match scipy, whichever axes the host check sends to the
+    correlation path (most of them in float32: the draws land on both paths)."""
+    x = np.random.default_rng(len(shape) + order).normal(size=shape)
+    expected = oracle(ndi.shift, x, shifts, order=order, mode=mode)
+    offset = [-s for s in shifts]
+    expected_affine = oracle(ndi.affine_transform, x, np.ones(2), offset, order=order, mode=mode)
+    for dt in float_dtypes():
+        rtol = 1e-10 if dt == np.float64 else None
+        assert_close(
+            shift(x.astype(dt), shifts, order=order, mode=mode), expected, dtype=dt, rtol=rtol
+        )
+        got = affine_transform(x.astype(dt), np.ones(2), offset, order=order, mode=mode)
+        assert_close(got, expected_affine, dtype=dt, rtol=rtol)
+
+
 def test_shift_correlation_path_vmap_and_vjp_equal_the_matrix_path(monkeypatch):
     """The correlation path against the banded/dense matrix path it replaces: batched
     (vmap vs loop) and transposed (the VJP, which ``grad`` w.r.t. the data uses)."""
