@@ -16,6 +16,13 @@ Blocks of 16 whole rows of the first axis with every pass run on the block: 0.28
 128 x 64 x 247 (the tiled path below): 0.19 s, of which ~0.06 s is the page faults of the
 fresh output; tiles of 64-256 x 32-128 are within 10 %. The minor axis as a blocked banded
 matmul (``einsum`` with a (B + 2r, B) band, B = 32) takes 0.63 s for that axis alone.
+Tried and slower: tiles small enough for L2 (33-66 x 16-32: 0.20-0.26 s, the halos of the
+two 17-tap axes cost more than the cache saves: a 17-tap pass runs at ~2.8 G outputs/s
+whether its tile is in L2 or not); a rolling buffer down the first axis (column blocks of
+64, 4-16 new rows a step, no halo recomputed: 0.26-0.44 s, per-step overheads); building
+the extension of the last, untiled axis into the tile's fetch (+6 %). XLA CPU options
+(``xla_cpu_prefer_vector_width=512``, fast math, the XNNPACK/YNNPACK/oneDNN fusion types)
+changed nothing measurable.
 
 These helpers run *inside* jitted functions: every argument except the arrays and ``cval``
 must be static.
