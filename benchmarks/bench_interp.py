@@ -1,7 +1,8 @@
 """W1 benchmark: zoom float32 512x512x247 -> 400x400x124 (orders 1 and 3) vs scipy.ndimage.zoom.
 
 ``--job shift`` times ``shift`` of the same volume by a fraction of a voxel on every axis
-(``SHIFT``) against ``scipy.ndimage.shift`` instead.
+(``SHIFT``) against ``scipy.ndimage.shift`` instead; ``--mode`` picks the boundary mode
+(default ``nearest``, W1's; ``constant`` is ``shift``'s default).
 
 Each case runs in a fresh subprocess (so compile caches, allocator state and peak RSS are
 its own); the parent compares the outputs and prints times (median of repeats, after one
@@ -38,7 +39,9 @@ def _volume(shape: tuple[int, ...]) -> np.ndarray:
     return rng.standard_normal(shape, dtype=np.float32)
 
 
-def _worker(impl: str, job: str, order: int, quick: bool, reps: int, out_path: str) -> None:
+def _worker(
+    impl: str, job: str, mode: str, order: int, quick: bool, reps: int, out_path: str
+) -> None:
     in_shape, out_shape = QUICK if quick else FULL
     if job == "shift":
         out_shape = in_shape
@@ -49,8 +52,8 @@ def _worker(impl: str, job: str, order: int, quick: bool, reps: int, out_path: s
 
         def run():
             if job == "shift":
-                return ndi.shift(x, SHIFT, order=order, mode=MODE)
-            return ndi.zoom(x, factors, order=order, mode=MODE, grid_mode=True)
+                return ndi.shift(x, SHIFT, order=order, mode=mode)
+            return ndi.zoom(x, factors, order=order, mode=mode, grid_mode=True)
 
         finish = np.asarray
     else:
@@ -63,8 +66,8 @@ def _worker(impl: str, job: str, order: int, quick: bool, reps: int, out_path: s
 
         def run():
             if job == "shift":
-                return shift(xj, SHIFT, order=order, mode=MODE).block_until_ready()
-            return zoom(xj, factors, order=order, mode=MODE, grid_mode=True).block_until_ready()
+                return shift(xj, SHIFT, order=order, mode=mode).block_until_ready()
+            return zoom(xj, factors, order=order, mode=mode, grid_mode=True).block_until_ready()
 
         finish = np.asarray
     t0 = time.perf_counter()
@@ -84,7 +87,7 @@ def _worker(impl: str, job: str, order: int, quick: bool, reps: int, out_path: s
 
 
 def _run_case(
-    impl: str, job: str, order: int, quick: bool, reps: int, tmp: str, hugetlb: bool
+    impl: str, job: str, mode: str, order: int, quick: bool, reps: int, tmp: str, hugetlb: bool
 ) -> tuple[dict, str]:
     path = os.path.join(tmp, f"{impl}{order}.npy")
     cmd = [
@@ -98,6 +101,8 @@ def _run_case(
         path,
         "--job",
         job,
+        "--mode",
+        mode,
     ] + (["--quick"] if quick else [])
     env = dict(os.environ)
     if hugetlb:  # transparent huge pages for malloc: far fewer page faults on fresh buffers
@@ -115,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--job", choices=("zoom", "shift"), default="zoom", help="W1 zoom, or a sub-voxel shift"
     )
+    p.add_argument("--mode", default=MODE, help=f"boundary mode (default {MODE!r})")
     p.add_argument(
         "--hugetlb",
         action="store_true",
@@ -126,14 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.worker:
         impl, order, reps, out = args.worker
-        _worker(impl, args.job, int(order), args.quick, int(reps), out)
+        _worker(impl, args.job, args.mode, int(order), args.quick, int(reps), out)
         return 0
     in_shape, out_shape = QUICK if args.quick else FULL
     reps = 3 if args.quick else 5
-    job = f"W1 zoom float32 {in_shape} -> {out_shape}, mode={MODE!r}, grid_mode=True"
+    job = f"W1 zoom float32 {in_shape} -> {out_shape}, mode={args.mode!r}, grid_mode=True"
     if args.job == "shift":
         out_shape = in_shape
-        job = f"shift float32 {in_shape} by {SHIFT}, mode={MODE!r}"
+        job = f"shift float32 {in_shape} by {SHIFT}, mode={args.mode!r}"
     io_bytes = (np.prod(in_shape) + np.prod(out_shape)) * 4
     print(
         f"{job}; median of {reps}; input+output = {io_bytes / 2**20:.0f} MiB; "
@@ -147,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         opts = (args.quick, reps, tmp, args.hugetlb)
         for order in args.orders:
-            ref, ref_path = _run_case("scipy", args.job, order, *opts)
-            ours, our_path = _run_case("jax", args.job, order, *opts)
+            ref, ref_path = _run_case("scipy", args.job, args.mode, order, *opts)
+            ours, our_path = _run_case("jax", args.job, args.mode, order, *opts)
             a, b = np.load(our_path), np.load(ref_path)
             err = float(np.max(np.abs(a.astype(np.float64) - b)) / np.max(np.abs(b)))
             print(

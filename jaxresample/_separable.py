@@ -9,7 +9,8 @@ Up to 8 taps an axis is a gather plus a weighted sum; with more taps, the last a
 matrix product and the other axes a banded one, except where every output sample has the
 same fused kernel (a constant shift of the grid: ``shift``, unit-scale diagonal affines):
 those axes are one correlation each, all run together by the tiled correlation engine
-(``shift`` of a float32 512x512x247 volume, cubic: 0.51 -> 0.24 s). Traced coordinates
+(``shift`` of a float32 512x512x247 volume, cubic: 0.66 -> 0.25 s in ``shift``'s default
+``constant`` mode, 0.51 -> 0.24 s in ``nearest``). Traced coordinates
 (e.g. ``shift`` under ``grad``) pad and prefilter the axis just before resampling it.
 """
 
@@ -208,12 +209,12 @@ def _cached_host_plan(
             beta = beta + dense[:, :npad].sum(axis=1) + dense[:, npad + n :].sum(axis=1)
         dense = inner
     beta_ = beta.astype(work) if behaviour == "constant" else None
-    if n_out == n and beta_ is None and outside is None and nan is None:
-        fir = _shift_invariant(dense, behaviour, _DROP[np.dtype(work)])
+    if n_out == n and nan is None:
+        fir = _shift_invariant(dense, behaviour, _DROP[np.dtype(work)], beta=beta, outside=outside)
         if fir is not None:
-            g, before = fir
-            return _Plan(None, g.astype(work), None, None, None), _Pre(
-                axis, order, behaviour, 0, False, None, before
+            g, before, extension = fir
+            return _Plan(None, g.astype(work), None, outside, None), _Pre(
+                axis, order, extension, 0, False, None, before
             )
     cols, vals = _sparsify(dense, _DROP[np.dtype(work)])
     if cols.shape[1] > _MAX_TAPS:
@@ -227,34 +228,54 @@ def _cached_host_plan(
     )
 
 
-#: Behaviours whose extension :mod:`jaxresample._correlate` can apply to a correlation.
-_FIR_BEHAVIOURS = ("half-symmetric", "whole-symmetric", "edge", "periodic", "periodic-legacy")
+#: The extension a correlation applies for each interpolation behaviour that can take the
+#: correlation form: scipy's legacy ``constant`` interpolates inside ``[0, n - 1]`` with
+#: taps mirrored as ``mirror`` does (and returns ``cval`` outside, a mask kept in the plan).
+_FIR_EXTENSION = {
+    "half-symmetric": "half-symmetric",
+    "whole-symmetric": "whole-symmetric",
+    "edge": "edge",
+    "periodic": "periodic",
+    "periodic-legacy": "periodic-legacy",
+    "constant": "constant",
+    "constant-legacy": "whole-symmetric",
+}
 #: How far (in units of the trimming budget ``_DROP``) a row may differ from the correlation.
 _FIR_SLACK = 8
 
 
 def _shift_invariant(
-    dense: np.ndarray, behaviour: str, drop: float
-) -> tuple[np.ndarray, int] | None:
-    """``(g, before)`` when the fused matrix ``dense`` (n x n) is one correlation kernel.
+    dense: np.ndarray,
+    behaviour: str,
+    drop: float,
+    *,
+    beta: np.ndarray | None = None,
+    outside: np.ndarray | None = None,
+) -> tuple[np.ndarray, int, str] | None:
+    """``(g, before, extension)`` when the fused matrix ``dense`` (n x n) is one correlation.
 
     A shift of the grid by a constant (``shift``, or a unit-scale diagonal affine) gives every
     output sample the same fused kernel in the interior; at the borders scipy's spline
-    boundary conditions (and its pre-padding) make the rows differ. For the symmetric,
-    periodic and edge behaviours those rows are, to working precision, the same kernel
-    applied to the axis extended with the behaviour: then the axis is a plain correlation
-    (``O(taps)`` per sample instead of a dense or banded product, and all such axes run
-    together, tile by tile, in :func:`jaxresample._correlate.correlate_axes`). The kernel is
-    the middle row's, trimmed as :func:`_sparsify` trims rows; every row is checked against
-    the model, and None is returned unless each one matches within ``_FIR_SLACK * drop`` of
-    its mass. (Measured in float32: rows whose coordinates the mode folds back, e.g. past
-    the last sample, differ from the model by up to ~5x ``drop``; most float64 plans of the
-    symmetric modes exceed their much smaller budget and keep the matrix form.)
+    boundary conditions (and its pre-padding) make the rows differ. For most behaviours
+    those rows are, to working precision, the same kernel applied to the axis extended with
+    ``extension`` (:data:`_FIR_EXTENSION`; for ``constant`` the ``cval`` weights ``beta`` are
+    checked too): then the axis is a plain correlation (``O(taps)`` per sample instead of a
+    dense or banded product, and all such axes run together, tile by tile, in
+    :func:`jaxresample._correlate.correlate_axes`). The kernel is the middle row's, trimmed
+    as :func:`_sparsify` trims rows; every row (but the ``outside`` ones, which return
+    ``cval``) is checked against the model, and None is returned unless each one matches
+    within ``_FIR_SLACK * drop`` of its mass. (Measured in float32: rows whose coordinates
+    the mode folds back, e.g. past the last sample, differ from the model by up to ~5x
+    ``drop``; most float64 plans of the symmetric modes exceed their much smaller budget
+    and keep the matrix form.)
     """
     n = dense.shape[0]
-    if behaviour not in _FIR_BEHAVIOURS or n < 8 or dense.shape[1] != n:
+    extension = _FIR_EXTENSION.get(behaviour)
+    if extension is None or n < 8 or dense.shape[1] != n:
         return None
     mid = n // 2
+    if outside is not None and outside[mid]:
+        return None
     cols, _ = _sparsify(dense[mid : mid + 1], drop)
     lo, hi = int(cols.min()), int(cols.max()) + 1
     g = dense[mid, lo:hi]
@@ -264,13 +285,21 @@ def _shift_invariant(
         # matrix form is cheap anyway)
         return None
     pos = np.arange(n)[:, None] - before + np.arange(hi - lo)[None, :]
-    idx = _modes.extend_index(behaviour, pos, n)  # type: ignore[arg-type]
+    idx = _modes.extend_index(extension, pos, n)  # type: ignore[arg-type]
+    inside = idx >= 0  # False only for ``constant``: those taps read cval
+    rows = np.broadcast_to(np.arange(n)[:, None], idx.shape)
     model = np.zeros_like(dense)
-    np.add.at(model, (np.broadcast_to(np.arange(n)[:, None], idx.shape), idx), g)
-    mass = np.abs(dense).sum(axis=1)
-    if np.any(np.abs(dense - model).sum(axis=1) > _FIR_SLACK * drop * mass):
+    np.add.at(model, (rows[inside], idx[inside]), np.broadcast_to(g, idx.shape)[inside])
+    err = np.abs(dense - model).sum(axis=1)
+    if beta is not None:
+        err = err + np.abs(beta - (g * ~inside).sum(axis=1))
+    mass = np.abs(dense).sum(axis=1) + (0 if beta is None else np.abs(beta))
+    bad = err > _FIR_SLACK * drop * mass
+    if outside is not None:
+        bad &= ~outside
+    if np.any(bad):
         return None
-    return g, before
+    return g, before, extension
 
 
 def _traced_plan(
@@ -332,24 +361,23 @@ def _resample(
     firs = [(plan, pre) for plan, pre in zip(plans, pres, strict=True) if pre.fir is not None]
     for plan, pre in zip(plans, pres, strict=True):
         ax = pre.axis
-        if pre.fir is not None:
-            if firs:  # every correlation axis at once, at the first one's turn (tiled)
-                x = _correlate.correlate_axes(
-                    x,
-                    [p.A for p, _ in firs],
-                    axes=[q.axis for _, q in firs],
-                    befores=[q.fir for _, q in firs],  # type: ignore[misc]
-                    behaviours=[q.behaviour for _, q in firs],
-                    cval=cval,
-                    symmetries=[0] * len(firs),
-                )
-                firs = []
-            continue
-        if pre.npad:
-            x = _modes.pad(x, pre.npad, pre.npad, axis=ax, behaviour=pre.behaviour, cval=cval)  # type: ignore[arg-type]
-        if pre.prefilter:
-            x = _splines._prefilter1d(x, order=pre.order, behaviour=pre.behaviour, axis=ax)
-        x = _apply(x, cval, plan, ax, pre.blocks)
+        if pre.fir is None:
+            if pre.npad:
+                x = _modes.pad(x, pre.npad, pre.npad, axis=ax, behaviour=pre.behaviour, cval=cval)  # type: ignore[arg-type]
+            if pre.prefilter:
+                x = _splines._prefilter1d(x, order=pre.order, behaviour=pre.behaviour, axis=ax)
+            x = _apply(x, cval, plan, ax, pre.blocks)
+        elif firs:  # every correlation axis at once, at the first one's turn (tiled)
+            x = _correlate.correlate_axes(
+                x,
+                [p.A for p, _ in firs],
+                axes=[q.axis for _, q in firs],
+                befores=[q.fir for _, q in firs],  # type: ignore[misc]
+                behaviours=[q.behaviour for _, q in firs],
+                cval=cval,
+                symmetries=[0] * len(firs),
+            )
+            firs = []
         bshape = [1] * x.ndim
         bshape[ax] = x.shape[ax]
         if plan.outside is not None:

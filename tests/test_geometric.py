@@ -220,7 +220,17 @@ def test_shift_gradient():
     np.testing.assert_allclose(float(g3), float(fd), rtol=1e-2)
 
 
-FIR_MODES = ("reflect", "grid-mirror", "mirror", "nearest", "grid-wrap")
+# every mode whose shifted fused kernels can take the correlation form (legacy ``wrap``,
+# period n - 1, cannot)
+FIR_MODES = (
+    "reflect",
+    "grid-mirror",
+    "mirror",
+    "nearest",
+    "grid-wrap",
+    "constant",
+    "grid-constant",
+)
 
 
 def _fir_axes(shape, shifts, order, mode, work):
@@ -243,15 +253,14 @@ def test_shift_correlation_path_matches_scipy(order, mode):
     """Axes whose fused kernels are one correlation (the shift of every sample is the same)
     run through the correlation engine, with the axis extended by the mode, and still match
     scipy. Which axes qualify is checked row by row on the host; float32 plans qualify for
-    these shifts on every axis up to order 3 (and for ``grid-wrap``), and on the two longer
-    axes for orders 4-5."""
+    these shifts on every axis up to order 3, and on the two longer axes for orders 4-5."""
     shape, s = (41, 37, 30), (0.3, -1.7, 2.45)
     fir = _fir_axes(shape, s, order, mode, np.dtype("float32"))
-    assert fir == [True, True, order <= 3 or mode == "grid-wrap"]
+    assert fir[:2] == [True, True] and (order > 3 or fir[2])
     x = np.random.default_rng(order).normal(size=shape)
-    expected = oracle(ndi.shift, x, s, order=order, mode=mode)
+    expected = oracle(ndi.shift, x, s, order=order, mode=mode, cval=-1.5)
     for dt in float_dtypes():
-        got = shift(x.astype(dt), s, order=order, mode=mode)
+        got = shift(x.astype(dt), s, order=order, mode=mode, cval=-1.5)
         assert_close(got, expected, dtype=dt, rtol=1e-10 if dt == np.float64 else None)
 
 
@@ -279,36 +288,41 @@ def test_shift_and_unit_affine_correlation_path_property(shape, shifts, order, m
         assert_close(got, expected_affine, dtype=dt, rtol=rtol)
 
 
-def test_shift_correlation_path_vmap_and_vjp_equal_the_matrix_path(monkeypatch):
+@pytest.mark.parametrize("mode", ["reflect", "constant", "grid-constant"])
+def test_shift_correlation_path_vmap_and_vjp_equal_the_matrix_path(monkeypatch, mode):
     """The correlation path against the banded/dense matrix path it replaces: batched
-    (vmap vs loop) and transposed (the VJP, which ``grad`` w.r.t. the data uses)."""
+    (vmap vs loop) and transposed (the VJP w.r.t. the data and ``cval``, which ``grad``
+    uses)."""
     from jaxresample import _separable
 
     shape, s = (33, 29), (0.7, -2.2)
-    assert all(_fir_axes(shape, s, 3, "reflect", np.dtype("float32")))
+    assert all(_fir_axes(shape, s, 3, mode, np.dtype("float32")))
     rng = np.random.default_rng(5)
     xs = jnp.asarray(rng.normal(size=(3, *shape)), jnp.float32)
     ct = jnp.asarray(rng.normal(size=shape), jnp.float32)
+    cval = jnp.float32(0.75)
 
     def run():
         _separable._cached_host_plan.cache_clear()
-        f = jax.jit(lambda x: shift(x, s, order=3, mode="reflect"))
-        batched = jax.vmap(f)(xs)
+        f = jax.jit(lambda x, c: shift(x, s, order=3, mode=mode, cval=c))
+        batched = jax.vmap(f, in_axes=(0, None))(xs, cval)
         for i in range(xs.shape[0]):
-            assert_close(batched[i], f(xs[i]), dtype=np.float32)
-        return batched, jax.vjp(f, xs[0])[1](ct)[0]
+            assert_close(batched[i], f(xs[i], cval), dtype=np.float32)
+        return batched, jax.vjp(f, xs[0], cval)[1](ct)
 
     fir_out, fir_vjp = run()
-    monkeypatch.setattr(_separable, "_shift_invariant", lambda *a: None)
+    monkeypatch.setattr(_separable, "_shift_invariant", lambda *a, **k: None)
     mat_out, mat_vjp = run()
     _separable._cached_host_plan.cache_clear()
     assert_close(fir_out, mat_out, dtype=np.float32)
-    assert_close(fir_vjp, mat_vjp, dtype=np.float32)
+    assert_close(fir_vjp[0], mat_vjp[0], dtype=np.float32)
+    assert_close(fir_vjp[1], mat_vjp[1], dtype=np.float32)
 
 
 def test_shift_invariant_detection():
     """``_shift_invariant`` accepts a correlation with the extension's borders and rejects a
-    matrix with one border row off the model, a non-square matrix and ``constant``."""
+    matrix with one border row off the model, a non-square matrix and legacy ``wrap`` given
+    a plain periodic matrix."""
     from jaxresample import _separable
 
     n, g = 20, np.array([0.05, -0.2, 0.9, 0.3, -0.05])
@@ -326,7 +340,30 @@ def test_shift_invariant_detection():
         off[0, 0] += 1e-9
         assert _separable._shift_invariant(off, behaviour, 1e-14) is None
         assert _separable._shift_invariant(dense[:-1], behaviour, 1e-14) is None
-    assert _separable._shift_invariant(np.eye(n), "constant", 1e-14) is None
+    dense = np.zeros((n, n))
+    np.add.at(
+        dense, (np.arange(n)[:, None].repeat(5, 1), _modes.extend_index("periodic", pos, n)), g
+    )
+    assert _separable._shift_invariant(dense, "periodic-legacy", 1e-14) is None
+    # constant: the taps past the ends weigh cval, and those weights must match too
+    idx = _modes.extend_index("constant", pos, n)
+    rows = np.arange(n)[:, None].repeat(5, 1)
+    inside = idx >= 0
+    dense = np.zeros((n, n))
+    np.add.at(dense, (rows[inside], idx[inside]), np.broadcast_to(g, idx.shape)[inside])
+    beta = (g * ~inside).sum(axis=1)
+    got = _separable._shift_invariant(dense, "constant", 1e-14, beta=beta)
+    assert got is not None and got[1:] == (2, "constant")
+    assert _separable._shift_invariant(dense, "constant", 1e-14, beta=beta + 1e-9) is None
+    # legacy constant: mirrored taps inside, any rows at all where the plan returns cval
+    dense = np.zeros((n, n))
+    np.add.at(dense, (rows, _modes.extend_index("whole-symmetric", pos, n)), g)
+    outside = np.zeros(n, bool)
+    outside[-3:] = True
+    dense[-3:] = 0.0
+    got = _separable._shift_invariant(dense, "constant-legacy", 1e-14, outside=outside)
+    assert got is not None and got[2] == "whole-symmetric"
+    assert _separable._shift_invariant(dense, "constant-legacy", 1e-14) is None
 
 
 # --------------------------------------------------------------------------------------------
