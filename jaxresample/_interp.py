@@ -15,8 +15,9 @@ one axis at a time, and is shared with :mod:`jaxresample._geometric`:
 4. the weights are the B-spline weights of the offset from the middle knot
    (:func:`jaxresample._splines._bspline_weights`).
 
-The general path gathers the whole ``(order + 1) ** ndim`` tap block of every point with one
-gather and contracts it with the outer product of the per-axis weights.
+The general path sums the ``(order + 1) ** ndim`` taps of every point, unrolled into one
+loop over the points (or, for many taps, as one gather of the whole tap block contracted
+with the outer product of the per-axis weights): see :func:`_sample`.
 """
 
 from __future__ import annotations
@@ -193,62 +194,155 @@ def _pad_and_prefilter(
 _CHUNK_TAPS = 1 << 26
 
 
+#: Up to this many taps a point (``(order + 1) ** ndim``: 3-D cubic) the sampler sums the
+#: taps unrolled; beyond it, compile times of the unrolled form (and of its derivatives)
+#: grow too much, and one gather of the whole tap block is used.
+_UNROLL_TAPS = 64
+
+
 def _sample(
-    x: jax.Array, coords: jax.Array, cval: jax.Array, *, order: int, behaviour: str
+    x: jax.Array,
+    coords: jax.Array,
+    cval: jax.Array,
+    *,
+    order: int,
+    behaviour: str,
+    unroll: bool = True,
 ) -> jax.Array:
-    """Interpolate ``x`` (coefficients, compute dtype) at ``coords`` of shape ``(ndim, *P)``."""
+    """Interpolate ``x`` (coefficients, compute dtype) at ``coords`` of shape ``(ndim, *P)``.
+
+    Two formulations of the same sum. *Unrolled* (up to :data:`_UNROLL_TAPS` taps a point,
+    unless ``unroll=False``): one gather per tap, the per-axis weights applied axis by axis,
+    all in one loop over the points in which each point's taps and weights are computed
+    once; nothing of the size of the tap block is stored, so all points are sampled at once.
+    *Gathered*: one gather of the whole ``(order + 1) ** ndim`` tap block, contracted with
+    the outer product of the per-axis weights, chunk by chunk (``lax.map``) so the block
+    never needs more than ~256 MiB. XLA recomputes each point's coordinate mapping and
+    weights for every tap of the block, and the chunks cost a copy of the coordinates: on a
+    2-core CPU the unrolled form is 2.4-4x faster (a rotation of a 512x512x247 float32
+    volume, order 1: 4.1 -> 1.1 s, order 3: 14.9 -> 3.6 s; 1 M points of
+    ``map_coordinates``, order 3: 348 -> 129 ms). The unrolled form's derivatives are the
+    gathered form's (a custom JVP), which compile fast, transpose into one scatter and are
+    chunked. ``jax.linear_transpose`` does not see through the custom JVP: the adjoint asks
+    for the gathered form.
+    """
+    if unroll and (order + 1) ** x.ndim <= _UNROLL_TAPS:
+        return _sample_unrolled(x, coords, cval, order, behaviour)
     pts = coords.shape[1:]
     npts = int(np.prod(pts))
-    per_point = (order + 1) ** x.ndim
-    chunk = max(1, _CHUNK_TAPS // per_point)
+    chunk = max(1, _CHUNK_TAPS // (order + 1) ** x.ndim)
+    kw = dict(order=order, behaviour=behaviour)
     if npts <= chunk:
-        return _sample_block(x, coords, cval, order=order, behaviour=behaviour)
+        return _sample_gathered(x, coords, cval, **kw)  # type: ignore[arg-type]
     nchunks = -(-npts // chunk)
     flat = coords.reshape(coords.shape[0], npts)
     flat = jnp.pad(flat, ((0, 0), (0, nchunks * chunk - npts)))
     blocks = jnp.moveaxis(flat.reshape(coords.shape[0], nchunks, chunk), 1, 0)
-    out = jax.lax.map(lambda c: _sample_block(x, c, cval, order=order, behaviour=behaviour), blocks)
+    out = jax.lax.map(lambda c: _sample_gathered(x, c, cval, **kw), blocks)  # type: ignore[arg-type]
     return out.reshape(-1)[:npts].reshape(pts)
 
 
-def _sample_block(
-    x: jax.Array, coords: jax.Array, cval: jax.Array, *, order: int, behaviour: str
-) -> jax.Array:
-    """:func:`_sample` for one block of points: a single gather of every tap."""
-    ndim = x.ndim
-    pts = coords.shape[1:]
-    k = order + 1
-    flat = None
-    weight = None
-    ok_all = None
+def _axis_plans(
+    x: jax.Array, coords: jax.Array, *, order: int, behaviour: str
+) -> tuple[list[Any], list[Any], list[Any], Any, Any]:
+    """The per-axis parts of the tap sum.
+
+    Returns ``(flats, weights, oks, cval_mask, nan_mask)``: per axis, the taps' flat-index
+    contributions, their weights and (``grid-constant``) whether they are inside, each of
+    shape ``(*P, order + 1)``; then the points that return ``cval`` and the NaN points.
+    """
+    strides = np.cumprod((x.shape[1:] + (1,))[::-1])[::-1]
+    flats, weights, oks = [], [], []
     cval_mask = None
     nan_mask = None
-    strides = np.cumprod((x.shape[1:] + (1,))[::-1])[::-1]
-    for a in range(ndim):
+    for a in range(x.ndim):
         idx, w, ok, outside, nan = _axis_plan(coords[a], x.shape[a], behaviour, order)
-        shape = pts + (1,) * a + (k,) + (1,) * (ndim - 1 - a)
-        term = idx.reshape(shape) * int(strides[a])
-        flat = term if flat is None else flat + term
-        wa = w.reshape(shape)
-        weight = wa if weight is None else weight * wa
-        if ok is not None:
-            oka = ok.reshape(shape)
-            ok_all = oka if ok_all is None else ok_all & oka
+        flats.append(idx * int(strides[a]))
+        weights.append(w)
+        oks.append(ok)
         if outside is not None:
             cval_mask = outside if cval_mask is None else cval_mask | outside
         nan_mask = nan if nan_mask is None else nan_mask | nan
-    if flat is None or weight is None or nan_mask is None:  # pragma: no cover - ndim >= 1
-        raise RuntimeError("_interp._sample_block: no axes to sample")
-    taps = jnp.take(x.reshape(-1), flat.reshape(pts + (k**ndim,)), mode="clip")
-    if ok_all is not None:
-        taps = jnp.where(ok_all.reshape(pts + (k**ndim,)), taps, cval)
-    weight = weight.reshape(pts + (k**ndim,)).astype(taps.dtype)
-    out = jnp.sum(taps * weight, axis=-1)
+    return flats, weights, oks, cval_mask, nan_mask
+
+
+def _finish(out: jax.Array, cval: jax.Array, cval_mask: Any, nan_mask: Any) -> jax.Array:
     if cval_mask is not None:
         out = jnp.where(cval_mask, cval, out)
     if jnp.issubdtype(out.dtype, jnp.inexact):
         out = jnp.where(nan_mask, jnp.asarray(jnp.nan, out.dtype), out)
     return out
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(3, 4))
+def _sample_unrolled(
+    x: jax.Array, coords: jax.Array, cval: jax.Array, order: int, behaviour: str
+) -> jax.Array:
+    """The unrolled formulation of :func:`_sample`."""
+    flats, weights, oks, cval_mask, nan_mask = _axis_plans(
+        x, coords, order=order, behaviour=behaviour
+    )
+    xf = x.reshape(-1)
+
+    def axis_sum(a: int, base: Any, ok: Any) -> jax.Array:
+        acc = None
+        for j in range(order + 1):
+            b = flats[a][..., j] if base is None else base + flats[a][..., j]
+            o = ok if oks[a] is None else (oks[a][..., j] if ok is None else ok & oks[a][..., j])
+            if a == x.ndim - 1:
+                v = jnp.take(xf, b, mode="clip")
+                if o is not None:
+                    v = jnp.where(o, v, cval)
+            else:
+                v = axis_sum(a + 1, b, o)
+            term = v * weights[a][..., j].astype(v.dtype)
+            acc = term if acc is None else acc + term
+        if acc is None:  # pragma: no cover - order >= 0: at least one tap
+            raise RuntimeError("_interp._sample_unrolled: no taps")
+        return acc
+
+    return _finish(axis_sum(0, None, None), cval, cval_mask, nan_mask)
+
+
+@_sample_unrolled.defjvp
+def _sample_unrolled_jvp(
+    order: int, behaviour: str, primals: tuple[Any, ...], tangents: tuple[Any, ...]
+) -> tuple[jax.Array, jax.Array]:
+    out = _sample_unrolled(*primals, order, behaviour)
+    gathered = functools.partial(_sample, order=order, behaviour=behaviour, unroll=False)
+    _, t = jax.jvp(gathered, primals, tangents)
+    return out, t
+
+
+def _sample_gathered(
+    x: jax.Array, coords: jax.Array, cval: jax.Array, *, order: int, behaviour: str
+) -> jax.Array:
+    """The gathered formulation of :func:`_sample` (one chunk): one gather of every tap."""
+    ndim = x.ndim
+    pts = coords.shape[1:]
+    k = order + 1
+    flats, weights, oks, cval_mask, nan_mask = _axis_plans(
+        x, coords, order=order, behaviour=behaviour
+    )
+    flat = None
+    weight = None
+    ok_all = None
+    for a in range(ndim):
+        shape = pts + (1,) * a + (k,) + (1,) * (ndim - 1 - a)
+        term = flats[a].reshape(shape)
+        flat = term if flat is None else flat + term
+        wa = weights[a].reshape(shape)
+        weight = wa if weight is None else weight * wa
+        if oks[a] is not None:
+            oka = oks[a].reshape(shape)
+            ok_all = oka if ok_all is None else ok_all & oka
+    if flat is None or weight is None:  # pragma: no cover - ndim >= 1
+        raise RuntimeError("_interp._sample_gathered: no axes to sample")
+    taps = jnp.take(x.reshape(-1), flat.reshape(pts + (k**ndim,)), mode="clip")
+    if ok_all is not None:
+        taps = jnp.where(ok_all.reshape(pts + (k**ndim,)), taps, cval)
+    weight = weight.reshape(pts + (k**ndim,)).astype(taps.dtype)
+    return _finish(jnp.sum(taps * weight, axis=-1), cval, cval_mask, nan_mask)
 
 
 @functools.partial(jax.jit, static_argnames=("order", "behaviour", "prefilter", "out_dtype"))
@@ -434,7 +528,7 @@ def _adjoint(
             img, zero, order=order, behaviour=behaviour, prefilter=prefilter
         )
         c = coords + npad if npad else coords
-        return _sample(z, c, zero, order=order, behaviour=behaviour)
+        return _sample(z, c, zero, order=order, behaviour=behaviour, unroll=False)
 
     (out,) = jax.linear_transpose(forward, jax.ShapeDtypeStruct(shape, y.dtype))(y)
     return out
