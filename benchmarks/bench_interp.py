@@ -1,8 +1,11 @@
 """W1 benchmark: zoom float32 512x512x247 -> 400x400x124 (orders 1 and 3) vs scipy.ndimage.zoom.
 
 ``--job shift`` times ``shift`` of the same volume by a fraction of a voxel on every axis
-(``SHIFT``) against ``scipy.ndimage.shift`` instead; ``--mode`` picks the boundary mode
-(default ``nearest``, W1's; ``constant`` is ``shift``'s default).
+(``SHIFT``) against ``scipy.ndimage.shift`` instead, and ``--job rotate`` an
+``affine_transform`` rotating it by ``ANGLE`` radians about its centre in the plane of the
+first two axes (the general, non-separable sampler) against ``scipy.ndimage.affine_transform``;
+``--mode`` picks the boundary mode (default ``nearest``, W1's; ``constant`` is the default
+of ``shift`` and ``affine_transform``).
 
 Each case runs in a fresh subprocess (so compile caches, allocator state and peak RSS are
 its own); the parent compares the outputs and prints times (median of repeats, after one
@@ -32,6 +35,16 @@ FULL = ((512, 512, 247), (400, 400, 124))
 QUICK = ((128, 128, 62), (100, 100, 31))
 MODE = "nearest"
 SHIFT = (0.3, -1.7, 0.45)
+ANGLE = 0.3
+
+
+def _rotation(shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Matrix and offset of a rotation by ``ANGLE`` about the centre, in axes 0-1."""
+    m = np.eye(len(shape))
+    c, s = np.cos(ANGLE), np.sin(ANGLE)
+    m[:2, :2] = [[c, -s], [s, c]]
+    centre = (np.asarray(shape) - 1) / 2
+    return m, centre - m @ centre
 
 
 def _volume(shape: tuple[int, ...]) -> np.ndarray:
@@ -43,8 +56,9 @@ def _worker(
     impl: str, job: str, mode: str, order: int, quick: bool, reps: int, out_path: str
 ) -> None:
     in_shape, out_shape = QUICK if quick else FULL
-    if job == "shift":
+    if job != "zoom":
         out_shape = in_shape
+    matrix, offset = _rotation(in_shape)
     factors = tuple(o / i for i, o in zip(in_shape, out_shape, strict=True))
     x = _volume(in_shape)
     if impl == "scipy":
@@ -53,13 +67,15 @@ def _worker(
         def run():
             if job == "shift":
                 return ndi.shift(x, SHIFT, order=order, mode=mode)
+            if job == "rotate":
+                return ndi.affine_transform(x, matrix, offset, order=order, mode=mode)
             return ndi.zoom(x, factors, order=order, mode=mode, grid_mode=True)
 
         finish = np.asarray
     else:
         import jax.numpy as jnp
 
-        from jaxresample._geometric import shift, zoom
+        from jaxresample._geometric import affine_transform, shift, zoom
 
         xj = jnp.asarray(x)
         del x
@@ -67,6 +83,9 @@ def _worker(
         def run():
             if job == "shift":
                 return shift(xj, SHIFT, order=order, mode=mode).block_until_ready()
+            if job == "rotate":
+                y = affine_transform(xj, matrix, offset, order=order, mode=mode)
+                return y.block_until_ready()
             return zoom(xj, factors, order=order, mode=mode, grid_mode=True).block_until_ready()
 
         finish = np.asarray
@@ -118,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="small volume, fewer repeats")
     p.add_argument("--orders", type=int, nargs="+", default=[1, 3])
     p.add_argument(
-        "--job", choices=("zoom", "shift"), default="zoom", help="W1 zoom, or a sub-voxel shift"
+        "--job",
+        choices=("zoom", "shift", "rotate"),
+        default="zoom",
+        help="W1 zoom, a sub-voxel shift, or a rotation",
     )
     p.add_argument("--mode", default=MODE, help=f"boundary mode (default {MODE!r})")
     p.add_argument(
@@ -140,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.job == "shift":
         out_shape = in_shape
         job = f"shift float32 {in_shape} by {SHIFT}, mode={args.mode!r}"
+    if args.job == "rotate":
+        out_shape = in_shape
+        job = f"affine_transform float32 {in_shape}, rotation by {ANGLE} rad, mode={args.mode!r}"
     io_bytes = (np.prod(in_shape) + np.prod(out_shape)) * 4
     print(
         f"{job}; median of {reps}; input+output = {io_bytes / 2**20:.0f} MiB; "

@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _dtypes, _modes
+from . import _dtypes, _interp, _modes
 from ._interp import (
     _check_order,
     _cval_array,
@@ -25,6 +25,7 @@ from ._interp import (
     _pad_and_prefilter,
     _prepare_input,
     _sample,
+    _unrolled,
     _work_dtype,
 )
 from ._separable import _run_separable
@@ -358,14 +359,36 @@ def _affine(
     out_dtype: Any,
 ) -> jax.Array:
     z, npad = _pad_and_prefilter(x, cval, order=order, behaviour=behaviour, prefilter=prefilter)
-    grids = [jax.lax.broadcasted_iota(matrix.dtype, out_shape, d) for d in range(len(out_shape))]
-    rows = []
-    for h in range(x.ndim):
-        c = offset[h] + npad
-        for d, g in enumerate(grids):
-            c = c + matrix[h, d] * g
-        rows.append(c)
-    res = _sample(z, jnp.stack(rows), cval, order=order, behaviour=behaviour)
+
+    def sample(first: Any, shape: tuple[int, ...]) -> jax.Array:
+        """The output rows ``first ..`` (of ``shape``), coordinates computed on the fly."""
+        grids = [jax.lax.broadcasted_iota(matrix.dtype, shape, d) for d in range(len(shape))]
+        grids[0] = grids[0] + first
+        rows = []
+        for h in range(x.ndim):
+            c = offset[h] + npad
+            for d, g in enumerate(grids):
+                c = c + matrix[h, d] * g
+            rows.append(c)
+        return _sample(z, jnp.stack(rows), cval, order=order, behaviour=behaviour)
+
+    rest = int(np.prod(out_shape[1:]))
+    slab = max(1, _interp._UNROLL_CHUNK // max(rest, 1))
+    if not _unrolled(order, x.ndim) or order <= 1 or slab >= out_shape[0]:
+        res = sample(0, out_shape)
+    else:
+        # slabs of output rows in a loop, written in place (the last one overlaps its
+        # neighbour): memory stays bounded and no coordinate array is stored
+        starts = list(range(0, out_shape[0] - slab + 1, slab))
+        if starts[-1] + slab < out_shape[0]:
+            starts.append(out_shape[0] - slab)
+        at = jnp.asarray(starts, jnp.int32)
+
+        def body(i: jax.Array, out: jax.Array) -> jax.Array:
+            y = sample(at[i].astype(matrix.dtype), (slab, *out_shape[1:]))
+            return jax.lax.dynamic_update_slice_in_dim(out, y, at[i], axis=0)
+
+        res = jax.lax.fori_loop(0, len(starts), body, jnp.zeros(out_shape, z.dtype))
     return _dtypes.cast_result(res, out_dtype, rule="round")
 
 

@@ -379,3 +379,37 @@ def test_unrolled_and_gathered_samplers_agree(ndim, order, mode):
     batched = jax.vmap(both, in_axes=1)(coords.reshape(ndim, 4, 10))
     assert_close(batched[0], unrolled.reshape(4, 10), dtype=np.float32)
     assert_close(batched[1], unrolled.reshape(4, 10), dtype=np.float32)
+
+
+@pytest.mark.parametrize("order", [2, 3])
+def test_unrolled_chunks_match_scipy(monkeypatch, order):
+    """Large point sets at orders 2-5 are sampled in chunks in a loop (``map_coordinates``)
+    or in slabs of output rows with their coordinates computed per slab
+    (``affine_transform``); chunks that do not divide the points, the last one overlapping."""
+    from jaxresample import _interp
+    from jaxresample._geometric import affine_transform
+
+    monkeypatch.setattr(_interp, "_UNROLL_CHUNK", 37)
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(11, 9, 8))
+    c = np.stack([rng.uniform(-1, n, (13, 11)) for n in x.shape])
+    expected = ndi.map_coordinates(x, c, order=order, mode="nearest")
+    got = map_coordinates(x.astype(np.float32), c, order=order, mode="nearest")
+    assert_close(got, expected, dtype=np.float32)
+    monkeypatch.setattr(_interp, "_UNROLL_CHUNK", 300)  # slabs of 4 of the 11 output rows
+    th = 0.4
+    m = np.eye(3)
+    m[:2, :2] = [[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]
+    expected = ndi.affine_transform(x, m, (1.0, -0.5, 0.25), order=order, cval=0.5)
+    got = affine_transform(x.astype(np.float32), m, (1.0, -0.5, 0.25), order=order, cval=0.5)
+    assert_close(got, expected, dtype=np.float32)
+    grad = jax.grad(lambda v: affine_transform(v, m, order=order, mode="mirror").sum())
+    y = jnp.ones(x.shape, jnp.float32)
+    adjoint = map_coordinates_adjoint(
+        y,
+        jnp.asarray(np.tensordot(m, np.indices(x.shape), axes=1), jnp.float32),
+        x.shape,
+        order=order,
+        mode="mirror",
+    )
+    assert_close(grad(jnp.asarray(x, jnp.float32)), adjoint, dtype=np.float32)
