@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _dtypes, _interp, _modes
+from . import _correlate, _dtypes, _interp, _modes
 from ._interp import (
     _check_order,
     _cval_array,
@@ -379,9 +379,7 @@ def _affine(
     else:
         # slabs of output rows in a loop, written in place (the last one overlaps its
         # neighbour): memory stays bounded and no coordinate array is stored
-        starts = list(range(0, out_shape[0] - slab + 1, slab))
-        if starts[-1] + slab < out_shape[0]:
-            starts.append(out_shape[0] - slab)
+        starts = _correlate._starts(out_shape[0], slab)
         at = jnp.asarray(starts, jnp.int32)
 
         def body(i: jax.Array, out: jax.Array) -> jax.Array:

@@ -30,7 +30,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _dtypes, _modes, _splines
+from . import _correlate, _dtypes, _modes, _splines
 from ._validation import ScipyRuntimeError, fmt, static_int
 
 __all__ = ["map_coordinates", "map_coordinates_adjoint"]
@@ -246,9 +246,7 @@ def _sample(
         # neighbour): XLA keeps each point's per-axis weights between its loops, ~20 floats
         # a point at order 3, so a whole large volume would need several times its size
         flat = coords.reshape(coords.shape[0], npts)
-        starts = list(range(0, npts - _UNROLL_CHUNK + 1, _UNROLL_CHUNK))
-        if starts[-1] + _UNROLL_CHUNK < npts:
-            starts.append(npts - _UNROLL_CHUNK)
+        starts = _correlate._starts(npts, _UNROLL_CHUNK)
         at = jnp.asarray(starts, jnp.int32)
 
         def body(i: jax.Array, out: jax.Array) -> jax.Array:

@@ -356,8 +356,6 @@ def test_unrolled_and_gathered_samplers_agree(ndim, order, mode):
     form's JVP), checked by the gradient tests above."""
     from jaxresample import _interp
 
-    if (order + 1) ** ndim > _interp._UNROLL_TAPS:
-        pytest.skip("beyond the unrolled form's tap limit")  # pragma: no cover
     rng = np.random.default_rng(order * 10 + ndim)
     x = jnp.asarray(rng.normal(size=(7, 6, 5)[:ndim]), jnp.float32)
     c = rng.uniform(-3, 9, size=(ndim, 40))
