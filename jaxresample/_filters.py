@@ -7,7 +7,6 @@ function jitted on the structural parameters only (DESIGN §2.3a). ``weights``, 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from . import _dtypes, _modes, _validation
+from ._compile import cpu_tuned_jit
 from ._correlate import correlate_axes
 from ._kernels import check_radius, kernel_radius, sampled_kernel
 from ._validation import ScipyRuntimeError, fmt, is_traced
@@ -198,7 +198,7 @@ def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn
     )  # fmt: skip
 
 
-@functools.partial(jax.jit, static_argnames=("axis", "before", "behaviour", "out_dtype", "work"))
+@cpu_tuned_jit(static_argnames=("axis", "before", "behaviour", "out_dtype", "work"))
 def _correlate1d(x, w, cval, *, axis, before, behaviour, out_dtype, work):
     y = correlate_axes(
         x.astype(work),
@@ -364,9 +364,7 @@ def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, f
     return _gaussian_filter(x, sig, cv, **statics)
 
 
-@functools.partial(
-    jax.jit, static_argnames=("axes", "orders", "radii", "behaviours", "out_dtype", "work")
-)
+@cpu_tuned_jit(static_argnames=("axes", "orders", "radii", "behaviours", "out_dtype", "work"))
 def _gaussian_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, work):
     real = sigmas.dtype
     # Correlate with the reversed kernel, as scipy does: reversing is free for the folded

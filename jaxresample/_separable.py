@@ -24,6 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _correlate, _dtypes, _modes, _splines
+from ._compile import cpu_tuned_jit
 from ._interp import _axis_plan
 
 
@@ -347,7 +348,7 @@ def _apply(x: jax.Array, cval: jax.Array, plan: _Plan, axis: int, blocks: Any) -
     return acc
 
 
-@functools.partial(jax.jit, static_argnames=("pres", "out_dtype"))
+@cpu_tuned_jit(static_argnames=("pres", "out_dtype"))
 def _resample(
     x: jax.Array,
     cval: jax.Array,

@@ -34,6 +34,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _correlate, _dtypes, _modes
+from ._compile import cpu_tuned_jit
 from ._validation import ScipyRuntimeError, axes_tuple, static_int
 
 __all__ = ["spline_filter", "spline_filter1d"]
@@ -331,7 +332,7 @@ def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...
     return x
 
 
-@functools.partial(jax.jit, static_argnames=("order", "behaviour", "axes", "out_dtype", "cdt"))
+@cpu_tuned_jit(static_argnames=("order", "behaviour", "axes", "out_dtype", "cdt"))
 def _spline_filter_jit(
     x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...], out_dtype: Any, cdt: Any
 ) -> jax.Array:
