@@ -5,15 +5,15 @@ of the correlation engine (:mod:`jaxresample._correlate`) run faster with 512-bi
 where the CPU has them (AVX-512; elsewhere the option cannot widen anything), and the results
 are bitwise the same (each output is the same sequence of IEEE operations, more of them at a
 time; ``tests/test_compile.py`` checks it). Measured on a 2-core AVX-512 CPU, float32
-512x512x247, both versions in the same process:
+512x512x247, eager calls of both versions alternated in the same process:
 
 =============================================  ==========  ===========
 program                                        256-bit     512-bit
 =============================================  ==========  ===========
-``gaussian_filter``, σ = (2, 2, 1)              0.169 s     0.161 s
+``gaussian_filter``, σ = (2, 2, 1)              0.168 s     0.165 s
 ``gaussian_filter``, σ = 4                      0.308 s     0.277 s
-``spline_filter``, order 3                      0.259 s     0.235 s
-``shift`` by (0.3, -1.7, 0.45), cubic           0.232 s     0.210 s
+``spline_filter``, order 3                      0.258 s     0.237 s
+``shift`` by (0.3, -1.7, 0.45), cubic           0.235 s     0.213 s
 =============================================  ==========  ===========
 
 The general sampler (:mod:`jaxresample._interp`) is left at the default: its cubic rotation

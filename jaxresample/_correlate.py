@@ -20,9 +20,11 @@ Tried and slower: tiles small enough for L2 (33-66 x 16-32: 0.20-0.26 s, the hal
 two 17-tap axes cost more than the cache saves: a 17-tap pass runs at ~2.8 G outputs/s
 whether its tile is in L2 or not); a rolling buffer down the first axis (column blocks of
 64, 4-16 new rows a step, no halo recomputed: 0.26-0.44 s, per-step overheads); building
-the extension of the last, untiled axis into the tile's fetch (+6 %). XLA CPU options
-(``xla_cpu_prefer_vector_width=512``, fast math, the XNNPACK/YNNPACK/oneDNN fusion types)
-changed nothing measurable.
+the extension of the last, untiled axis into the tile's fetch (+6 %). XLA CPU options:
+fast math and the XNNPACK/YNNPACK/oneDNN fusion types changed nothing measurable;
+``xla_cpu_prefer_vector_width=512`` gains 2-5 % here (W2 moves data more than it computes)
+and 8-10 % on the spline prefilter and wider Gaussians, so the callers compile with it
+(:mod:`jaxresample._compile`).
 
 Where the 0.165 s go (XLA's profiler, default allocator): the zero-filled output 46 ms
 (page faults, parallel or not), the in-place tile writes 37 ms (XLA CPU never parallelises
