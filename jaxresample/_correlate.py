@@ -55,7 +55,7 @@ from jax import lax
 
 from . import _modes
 
-__all__ = ["correlate_axes", "correlate_pass", "tiled"]
+__all__ = ["chunks_in_place", "correlate_axes", "correlate_pass", "tiled"]
 
 #: Sign relating a kernel's mirrored taps: +1 symmetric, -1 antisymmetric, 0 neither.
 Symmetry = int
@@ -152,6 +152,23 @@ def _starts(n: int, t: int) -> list[int]:
     if starts[-1] + t < n:
         starts.append(n - t)
     return starts
+
+
+def chunks_in_place(
+    f: Callable[[jax.Array], jax.Array], n: int, t: int, shape: Sequence[int], dtype: Any
+) -> jax.Array:
+    """An array of ``shape`` whose rows ``s .. s + t`` are ``f(s)``, for chunks covering ``n``.
+
+    A ``fori_loop`` over the :func:`_starts` of ``t``-row chunks along axis 0, each written
+    into the output in place (the last one may overlap its neighbour, so ``f`` must give
+    the same rows for the same positions). Memory is the output plus one chunk.
+    """
+    at = jnp.asarray(_starts(n, t), jnp.int32)
+
+    def body(i: jax.Array, out: jax.Array) -> jax.Array:
+        return lax.dynamic_update_slice_in_dim(out, f(at[i]), at[i], axis=0)
+
+    return lax.fori_loop(0, at.shape[0], body, jnp.zeros(shape, dtype))
 
 
 def correlate_axes(

@@ -377,16 +377,15 @@ def _affine(
     if not _unrolled(order, x.ndim) or order <= 1 or slab >= out_shape[0]:
         res = sample(0, out_shape)
     else:
-        # slabs of output rows in a loop, written in place (the last one overlaps its
-        # neighbour): memory stays bounded and no coordinate array is stored
-        starts = _correlate._starts(out_shape[0], slab)
-        at = jnp.asarray(starts, jnp.int32)
-
-        def body(i: jax.Array, out: jax.Array) -> jax.Array:
-            y = sample(at[i].astype(matrix.dtype), (slab, *out_shape[1:]))
-            return jax.lax.dynamic_update_slice_in_dim(out, y, at[i], axis=0)
-
-        res = jax.lax.fori_loop(0, len(starts), body, jnp.zeros(out_shape, z.dtype))
+        # slabs of output rows, written in place: memory stays bounded and no coordinate
+        # array is stored
+        res = _correlate.chunks_in_place(
+            lambda start: sample(start.astype(matrix.dtype), (slab, *out_shape[1:])),
+            out_shape[0],
+            slab,
+            out_shape,
+            z.dtype,
+        )
     return _dtypes.cast_result(res, out_dtype, rule="round")
 
 

@@ -246,15 +246,12 @@ def _sample(
         # neighbour): XLA keeps each point's per-axis weights between its loops, ~20 floats
         # a point at order 3, so a whole large volume would need several times its size
         flat = coords.reshape(coords.shape[0], npts)
-        starts = _correlate._starts(npts, _UNROLL_CHUNK)
-        at = jnp.asarray(starts, jnp.int32)
 
-        def body(i: jax.Array, out: jax.Array) -> jax.Array:
-            c = jax.lax.dynamic_slice_in_dim(flat, at[i], _UNROLL_CHUNK, axis=1)
-            y = _sample_unrolled(x, c, cval, order, behaviour)
-            return jax.lax.dynamic_update_slice_in_dim(out, y, at[i], axis=0)
+        def sample_chunk(start: jax.Array) -> jax.Array:
+            c = jax.lax.dynamic_slice_in_dim(flat, start, _UNROLL_CHUNK, axis=1)
+            return _sample_unrolled(x, c, cval, order, behaviour)
 
-        out = jax.lax.fori_loop(0, len(starts), body, jnp.zeros((npts,), x.dtype))
+        out = _correlate.chunks_in_place(sample_chunk, npts, _UNROLL_CHUNK, (npts,), x.dtype)
         return out.reshape(pts)
     chunk = max(1, _CHUNK_TAPS // (order + 1) ** x.ndim)
     kw = dict(order=order, behaviour=behaviour)
