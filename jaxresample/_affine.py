@@ -92,12 +92,29 @@ def check_affine(
             f"got {a[n].tolist()}"
         )
     a[n] = last
-    if np.linalg.matrix_rank(a[:n, :n]) < n:
+    rank = _scaled_rank(a[:n, :n])
+    if rank < n:
         raise ValueError(
-            f"{fn}: {name} is singular (its {n}x{n} linear part has rank "
-            f"{np.linalg.matrix_rank(a[:n, :n])}): {_short(a)}"
+            f"{fn}: {name} is singular (its {n}x{n} linear part has rank {rank}): {_short(a)}"
         )
     return a
+
+
+def _scaled_rank(lin: np.ndarray) -> int:
+    """Rank of a linear part, independent of the voxel sizes (the column norms).
+
+    ``matrix_rank`` compares singular values with the largest one, so ``diag(1e30, 1, 1)``
+    (full rank) would count as rank 1. The direction cosines (columns scaled to unit norm)
+    decide instead; a zero column is rank-deficient at any scale.
+    """
+    norms = np.sqrt(np.sum(lin * lin, axis=0))
+    if not np.all(np.isfinite(norms)):  # entries near the float64 limit: scale them first
+        lin = lin / np.max(np.abs(lin))
+        norms = np.sqrt(np.sum(lin * lin, axis=0))
+    keep = norms > 0
+    if not np.all(keep):
+        return int(np.linalg.matrix_rank(lin[:, keep] / norms[keep])) if keep.any() else 0
+    return int(np.linalg.matrix_rank(lin / norms))
 
 
 def voxel_sizes(affine: Any) -> np.ndarray:

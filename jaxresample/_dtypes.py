@@ -19,9 +19,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._validation import fmt
+from ._validation import fmt, is_traced
 
-__all__ = ["cast_result", "check_input_dtype", "compute_dtype", "output_dtype"]
+__all__ = [
+    "as_array",
+    "as_scalar",
+    "cast_result",
+    "check_input_dtype",
+    "compute_dtype",
+    "host_array",
+    "output_dtype",
+]
 
 Rule = Literal["truncate", "round"]
 
@@ -46,6 +54,65 @@ def check_input_dtype(dtype: Any, *, fn: str, name: str = "input", complex_ok: b
         kinds = "integer, floating or complex" if complex_ok else "integer or floating"
         raise TypeError(f"{fn}: {name} must have an {kinds} dtype; got {dt}")
     return dt
+
+
+def host_array(value: Any, *, fn: str, name: str) -> Any:
+    """``value`` as a NumPy array of numbers in native byte order, or a JAX array as it is.
+
+    NIfTI files are often big-endian, and JAX refuses non-native byte orders: they are
+    converted here, once, as scipy accepts them. Arrays of objects, strings, dates or
+    records are refused with a message naming the function.
+    """
+    if isinstance(value, jax.Array) or is_traced(value):
+        return value
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as err:  # ragged nested lists and the like
+        raise TypeError(
+            f"{fn}: {name} must be an array of numbers; got {fmt(value)} ({err})"
+        ) from None
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"{fn}: {name} must hold numbers (an integer, floating or complex dtype); got "
+            f"dtype {arr.dtype}"
+        )
+    if not arr.dtype.isnative:
+        arr = arr.astype(arr.dtype.newbyteorder("="))
+    return arr
+
+
+def as_array(
+    value: Any, *, fn: str, name: str = "input", complex_ok: bool = True, bool_ok: bool = False
+) -> jax.Array:
+    """Convert a user array to a JAX array, checking its dtype (see :func:`check_input_dtype`).
+
+    Raises:
+      TypeError: not numbers (objects, strings, dates), bool (unless ``bool_ok``), or
+        complex where refused.
+    """
+    arr = host_array(value, fn=fn, name=name)
+    if not (bool_ok and np.dtype(arr.dtype) == np.bool_):
+        check_input_dtype(arr.dtype, fn=fn, name=name, complex_ok=complex_ok)
+    return jnp.asarray(arr)
+
+
+def as_scalar(value: Any, *, fn: str, name: str, complex_ok: bool = True) -> jax.Array:
+    """A numeric scalar argument (``cval``...) as a 0-d JAX array; traced values pass through.
+
+    Raises:
+      TypeError: None, a string, or a non-numeric value.
+      ValueError: not a scalar; complex when ``complex_ok`` is False (scipy's message).
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{fn}: {name} must be a number; got {fmt(value)}")
+    arr = host_array(value, fn=fn, name=name)
+    if np.ndim(arr) != 0:
+        raise ValueError(f"{fn}: {name} must be a scalar; got {fmt(value)} (shape {np.shape(arr)})")
+    if not complex_ok and np.dtype(arr.dtype).kind == "c":
+        raise ValueError(
+            f"{fn}: Cannot provide a complex-valued {name} when the input is real; got {fmt(value)}"
+        )
+    return jnp.asarray(arr)
 
 
 def output_dtype(output: Any, input_dtype: Any, *, fn: str) -> np.dtype:

@@ -37,14 +37,12 @@ def _axis(axis: Any, ndim: int, *, fn: str) -> int:
 
 
 def _check_input(input: ArrayLike, *, fn: str) -> jax.Array:
-    x = jnp.asarray(input)
-    _dtypes.check_input_dtype(x.dtype, fn=fn)
-    return x
+    return _dtypes.as_array(input, fn=fn)
 
 
-def _check_cval(cval: Any, x_dtype: Any, *, fn: str) -> None:
-    if np.dtype(x_dtype).kind != "c" and not is_traced(cval) and np.iscomplexobj(cval):
-        raise ValueError(f"{fn}: Cannot provide a complex-valued cval when the input is real.")
+def _check_cval(cval: Any, x_dtype: Any, *, fn: str) -> jax.Array:
+    """``cval`` as a 0-d array; complex only for complex inputs (scipy's rule)."""
+    return _dtypes.as_scalar(cval, fn=fn, name="cval", complex_ok=np.dtype(x_dtype).kind == "c")
 
 
 def _snap(y: jax.Array, out_dtype: np.dtype, ulps: int = 8) -> jax.Array:
@@ -165,9 +163,12 @@ def correlate1d(
 
 def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn, flip=False):
     x = _check_input(input, fn=fn)
-    w = jnp.asarray(weights)
-    _dtypes.check_input_dtype(w.dtype, fn=fn, name="weights")
-    if w.ndim != 1 or w.shape[0] < 1:
+    w = _dtypes.as_array(weights, fn=fn, name="weights")
+    if w.ndim != 1:
+        raise ScipyRuntimeError(
+            f"{fn}: weights must be a 1-D sequence of at least one weight; got shape {w.shape}"
+        )
+    if w.shape[0] < 1:
         raise ScipyRuntimeError(f"{fn}: no filter weights given (weights has shape {w.shape})")
     ax = _axis(axis, x.ndim, fn=fn)
     origin = _validation.static_int(origin, fn=fn, name="origin")
@@ -184,7 +185,7 @@ def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn
     cplx_w = jnp.issubdtype(w.dtype, jnp.complexfloating)
     if cplx_w and not flip:
         w = jnp.conj(w)
-    _check_cval(cval, x.dtype, fn=fn)
+    cv = _check_cval(cval, x.dtype, fn=fn)
     default = np.promote_types(x.dtype, np.complex64) if cplx_w and x.dtype.kind != "c" else None
     out = _dtypes.output_dtype(output if output is not None else default, x.dtype, fn=fn)
     if (cplx_w or x.dtype.kind == "c") and out.kind != "c":
@@ -193,7 +194,7 @@ def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have at least one dimension")
     return _correlate1d(
-        x, w, jnp.asarray(cval), axis=ax, before=size // 2 + origin, behaviour=behaviour,
+        x, w, cv, axis=ax, before=size // 2 + origin, behaviour=behaviour,
         out_dtype=out, work=work,
     )  # fmt: skip
 
@@ -341,7 +342,7 @@ def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radi
     n = len(axes)
     sigmas, radii, keep = _sigmas(sigma, n, radius, truncate, fn=fn)
     modes = _modes.per_axis(mode, n, family="filter", fn=fn)
-    _check_cval(cval, x.dtype, fn=fn)
+    cv = _check_cval(cval, x.dtype, fn=fn)
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
     work = _dtypes.compute_dtype(x.dtype, out)
     idx = [i for i in range(n) if keep[i] or not skip]
@@ -353,7 +354,7 @@ def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radi
         out_dtype=out,
         work=work,
     )
-    return _sigma_array([sigmas[i] for i in idx], work), jnp.asarray(cval), statics
+    return _sigma_array([sigmas[i] for i in idx], work), cv, statics
 
 
 def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip=True):

@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _correlate, _dtypes, _interp, _modes
+from ._coords import affine_coordinates
 from ._interp import (
     _check_order,
     _cval_array,
@@ -29,7 +30,16 @@ from ._interp import (
     _work_dtype,
 )
 from ._separable import _run_separable
-from ._validation import ScipyRuntimeError, concrete_float, fmt, is_traced, per_axis, static_int
+from ._validation import (
+    ScipyRuntimeError,
+    concrete_float,
+    fmt,
+    is_traced,
+    per_axis,
+    real_array,
+    real_or_traced,
+    static_int,
+)
 
 __all__ = ["affine_transform", "geometric_transform", "shift", "zoom"]
 
@@ -41,7 +51,7 @@ def _setup(input: Any, output: Any, order: Any, mode: Any, cval: Any, *, fn: str
     work = _work_dtype(x.dtype, out)
     cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
     xdt = _dtypes.compute_dtype(x.dtype, out) if cplx else work
-    return x.astype(xdt), out, order, behaviour, work, _cval_array(cval, xdt)
+    return x.astype(xdt), out, order, behaviour, work, _cval_array(cval, xdt, fn=fn)
 
 
 def zoom(
@@ -178,13 +188,15 @@ def shift(
     """
     fn = "shift"
     x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
-    shifts = per_axis(shift, x.ndim, fn=fn, name="shift")
+    shifts = [
+        real_or_traced(s, fn=fn, name="shift") for s in per_axis(shift, x.ndim, fn=fn, name="shift")
+    ]
     coords: list[Any] = []
     for n, s in zip(x.shape, shifts, strict=True):
         if is_traced(s):
             coords.append(jnp.arange(n, dtype=work) - jnp.asarray(s).astype(work))
         else:
-            coords.append(np.arange(n, dtype=np.float64) + (-float(np.asarray(s))))
+            coords.append(np.arange(n, dtype=np.float64) + (-s))
     return _run_separable(
         x,
         cv,
@@ -267,7 +279,7 @@ def affine_transform(
     ndim = x.ndim
     out_shape = _output_shape(output_shape, x.shape, fn=fn)
     traced = is_traced(matrix)
-    m: Any = jnp.asarray(matrix) if traced else np.asarray(matrix, dtype=np.float64)
+    m: Any = real_array(matrix, fn=fn, name="matrix")
     if m.ndim not in (1, 2) or m.shape[0] < 1:
         raise ScipyRuntimeError(
             f"{fn}: no proper affine matrix provided: matrix must be 1-D or 2-D; got shape "
@@ -298,7 +310,10 @@ def affine_transform(
             f"{fn}: a 1-D matrix needs an output of the input's rank {ndim}; got "
             f"output_shape={out_shape}"
         )
-    offs = per_axis(offset, ndim, fn=fn, name="offset")
+    offs = [
+        real_or_traced(o, fn=fn, name="offset")
+        for o in per_axis(offset, ndim, fn=fn, name="offset")
+    ]
     if any(s == 0 for s in out_shape):
         return jnp.zeros(out_shape, out)
     diagonal = not traced and (
@@ -311,10 +326,13 @@ def affine_transform(
             if is_traced(offs[a]):
                 ot = jnp.asarray(offs[a]).astype(work)
                 coords.append(jnp.asarray(k * (m[a] if m.ndim == 1 else m[a, a]), work) + ot)
-            elif m.ndim == 1:
+            elif m.ndim == 1 and m[a] != 0:
                 o = float(np.asarray(offs[a]))
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    coords.append((k + o / m[a]) * m[a])  # scipy: zoom_shift(matrix, offset/matrix)
+                coords.append((k + o / m[a]) * m[a])  # scipy: zoom_shift(matrix, offset/matrix)
+            elif m.ndim == 1:
+                # a zero scale reads the offset everywhere, as the (ndim, ndim) zero matrix
+                # does (scipy's offset / matrix would divide by zero)
+                coords.append(np.full(out_shape[a], float(np.asarray(offs[a]))))
             else:
                 coords.append(float(np.asarray(offs[a])) + k * m[a, a])
         return _run_separable(
@@ -359,28 +377,22 @@ def _affine(
     out_dtype: Any,
 ) -> jax.Array:
     z, npad = _pad_and_prefilter(x, cval, order=order, behaviour=behaviour, prefilter=prefilter)
+    offset = offset + npad
 
     def sample(first: Any, shape: tuple[int, ...]) -> jax.Array:
         """The output rows ``first ..`` (of ``shape``), coordinates computed on the fly."""
-        grids = [jax.lax.broadcasted_iota(matrix.dtype, shape, d) for d in range(len(shape))]
-        grids[0] = grids[0] + first
-        rows = []
-        for h in range(x.ndim):
-            c = offset[h] + npad
-            for d, g in enumerate(grids):
-                c = c + matrix[h, d] * g
-            rows.append(c)
-        return _sample(z, jnp.stack(rows), cval, order=order, behaviour=behaviour)
+        coords = affine_coordinates(matrix, offset, shape, extent=out_shape, first=first)
+        return _sample(z, coords, cval, order=order, behaviour=behaviour)
 
     rest = int(np.prod(out_shape[1:]))
     slab = max(1, _interp._UNROLL_CHUNK // max(rest, 1))
     if not _unrolled(order, x.ndim) or order <= 1 or slab >= out_shape[0]:
-        res = sample(0, out_shape)
+        res = sample(None, out_shape)
     else:
         # slabs of output rows, written in place: memory stays bounded and no coordinate
         # array is stored
         res = _correlate.chunks_in_place(
-            lambda start: sample(start.astype(matrix.dtype), (slab, *out_shape[1:])),
+            lambda start: sample(start, (slab, *out_shape[1:])),
             out_shape[0],
             slab,
             out_shape,
@@ -462,5 +474,6 @@ def geometric_transform(
     coords = jnp.stack([jnp.broadcast_to(r.astype(work), out_shape) for r in items])
 
     return _map_coordinates(
-        x, coords, cv, order=order, behaviour=behaviour, prefilter=bool(prefilter), out_dtype=out
-    )
+        x, coords, cv, order=order, behaviour=behaviour, prefilter=bool(prefilter),
+        out_dtype=out, fenced=is_traced(coords),
+    )  # fmt: skip

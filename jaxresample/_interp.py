@@ -31,7 +31,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _correlate, _dtypes, _modes, _splines
-from ._validation import ScipyRuntimeError, fmt, static_int
+from ._coords import fence
+from ._validation import ScipyRuntimeError, is_traced, static_int
 
 __all__ = ["map_coordinates", "map_coordinates_adjoint"]
 
@@ -56,8 +57,7 @@ def _check_order(order: Any, *, fn: str) -> int:
 
 def _prepare_input(input: Any, output: Any, *, fn: str) -> tuple[jax.Array, np.dtype]:
     """Convert ``input``, check its dtype and resolve the output dtype (scipy's rules)."""
-    x = jnp.asarray(input)
-    _dtypes.check_input_dtype(x.dtype, fn=fn)
+    x = _dtypes.as_array(input, fn=fn)
     if x.ndim < 1:
         raise ScipyRuntimeError(f"{fn}: input and output rank must be > 0; got a 0-d input")
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
@@ -73,16 +73,10 @@ def _work_dtype(*dtypes: Any) -> np.dtype:
     return np.dtype(jnp.finfo(dt).dtype)
 
 
-def _cval_array(cval: Any, dtype: Any) -> jax.Array:
-    """``cval`` as a (possibly traced) 0-d array of ``dtype`` (real part for real dtypes)."""
-    c = jnp.asarray(cval)
-    if c.ndim != 0:
-        raise ValueError(f"cval must be a scalar; got {fmt(cval)}")
-    if jnp.issubdtype(c.dtype, jnp.complexfloating) and not jnp.issubdtype(
-        dtype, jnp.complexfloating
-    ):
-        c = jnp.real(c)
-    return c.astype(dtype)
+def _cval_array(cval: Any, dtype: Any, *, fn: str) -> jax.Array:
+    """``cval`` as a (possibly traced) 0-d array of ``dtype``; complex only for complex data."""
+    cplx = jnp.issubdtype(dtype, jnp.complexfloating)
+    return _dtypes.as_scalar(cval, fn=fn, name="cval", complex_ok=bool(cplx)).astype(dtype)
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,7 +362,9 @@ def _sample_gathered(
     return _finish(jnp.sum(taps * weight, axis=-1), cval, cval_mask, nan_mask)
 
 
-@functools.partial(jax.jit, static_argnames=("order", "behaviour", "prefilter", "out_dtype"))
+@functools.partial(
+    jax.jit, static_argnames=("order", "behaviour", "prefilter", "out_dtype", "fenced")
+)
 def _map_coordinates(
     x: jax.Array,
     coords: jax.Array,
@@ -378,9 +374,19 @@ def _map_coordinates(
     behaviour: str,
     prefilter: bool,
     out_dtype: Any,
+    fenced: bool = True,
 ) -> jax.Array:
-    """Jitted core: ``x`` and ``cval`` in the compute dtype, ``coords`` real (ndim, *P)."""
+    """Jitted core: ``x`` and ``cval`` in the compute dtype, ``coords`` real (ndim, *P).
+
+    ``fenced``: store the coordinates once before taps and weights are derived from them
+    (:mod:`jaxresample._coords`). Needed when they may be computed in the same program
+    (the caller is being traced); concrete coordinates arrive as a parameter of this
+    program, where the copy would only cost time (linear sampling of 2 M points: 14.5 ms
+    without, 24.7 ms with it).
+    """
     x, npad = _pad_and_prefilter(x, cval, order=order, behaviour=behaviour, prefilter=prefilter)
+    if fenced:
+        coords = fence(coords)
     if npad:
         coords = coords + npad
     out = _sample(x, coords, cval, order=order, behaviour=behaviour)
@@ -388,7 +394,7 @@ def _map_coordinates(
 
 
 def _prepare_coordinates(coordinates: Any, ndim: int, work: np.dtype, *, fn: str) -> jax.Array:
-    c = jnp.asarray(coordinates)
+    c = _dtypes.as_array(coordinates, fn=fn, name="coordinates", bool_ok=True)
     if jnp.issubdtype(c.dtype, jnp.complexfloating):
         raise TypeError(f"{fn}: Complex type not supported for coordinates; got {c.dtype}")
     if c.dtype == jnp.bool_:
@@ -467,11 +473,12 @@ def map_coordinates(
     return _map_coordinates(
         x.astype(xdt),
         coords,
-        _cval_array(cval, xdt),
+        _cval_array(cval, xdt, fn=fn),
         order=order,
         behaviour=behaviour,
         prefilter=bool(prefilter),
         out_dtype=out,
+        fenced=is_traced(coordinates),
     )
 
 
@@ -515,8 +522,7 @@ def map_coordinates_adjoint(
     order = _check_order(order, fn=fn)
     behaviour = _modes.resolve(mode, family="interp", fn=fn)
     shp = tuple(static_int(s, fn=fn, name="shape", minimum=1) for s in np.atleast_1d(shape))
-    y = jnp.asarray(values)
-    _dtypes.check_input_dtype(y.dtype, fn=fn, name="values")
+    y = _dtypes.as_array(values, fn=fn, name="values")
     cdt = _dtypes.compute_dtype(y.dtype)
     work = np.dtype(jnp.finfo(cdt).dtype)
     coords = _prepare_coordinates(coordinates, len(shp), work, fn=fn)

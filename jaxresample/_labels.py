@@ -10,6 +10,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._coords import affine_coordinates
+from ._dtypes import host_array
 from ._plan import Anchor, Rounding, plan_resample, plan_to_reference
 from ._validation import check_choice, fmt, is_traced
 
@@ -88,9 +90,10 @@ def resample_labels(
     """
     fn = "resample_labels"
     check_choice(method, METHODS, fn=fn, name="method")
-    x = jnp.asarray(labels)
-    if x.dtype.kind not in "iu":
+    x = host_array(labels, fn=fn, name="labels")
+    if np.dtype(x.dtype).kind not in "iu":
         raise ValueError(f"{fn}: labels must have an integer dtype; got {x.dtype}")
+    x = jnp.asarray(x)
     nd = np.shape(affine)[0] - 1 if np.ndim(affine) == 2 else -1
     if nd not in (2, 3) or x.ndim != nd:
         raise ValueError(
@@ -220,11 +223,10 @@ def _linear_vote(
             shape[a] = out_shape[a]
             taps.append((jnp.asarray(idx.reshape(shape), jnp.int32), w.reshape(shape)))
     else:
-        grid = jnp.meshgrid(*(jnp.arange(n, dtype=jnp.float32) for n in out_shape), indexing="ij")
-        m = np.asarray(index_map, np.float32)
+        m = jnp.asarray(index_map, jnp.float32)
+        coords = affine_coordinates(m[:nd, :nd], m[:nd, nd], out_shape)
         for a in range(nd):
-            cc = sum((m[a, b] * grid[b] for b in range(nd)), jnp.float32(m[a, nd]))
-            idx, w, *_ = _interp._axis_plan(cc, x.shape[a], "edge", 1)
+            idx, w, *_ = _interp._axis_plan(coords[a], x.shape[a], "edge", 1)
             taps.append((idx, w))
     labs, wts = [], []
     for bits in np.ndindex(*(2,) * nd):

@@ -195,7 +195,7 @@ def _spacing_tuple(value: Any, ndim: int, *, fn: str, name: str) -> tuple[float,
         if isinstance(v, (bool, str, bytes)):
             raise TypeError(f"{fn}: {name} must be positive numbers; got {fmt(value)}")
         try:
-            f = concrete_float(v, fn=fn, name=name, fix=fix)
+            f = concrete_float(v, fn=fn, name=name, fix=fix, finite=False)
         except ValueError:
             raise TypeError(f"{fn}: {name} must be positive numbers; got {fmt(value)}") from None
         if not (math.isfinite(f) and f > 0):

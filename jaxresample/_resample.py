@@ -18,7 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _affine
-from ._dtypes import check_input_dtype, compute_dtype
+from ._dtypes import as_array, compute_dtype
 from ._plan import Anchor, ResamplePlan, Rounding, plan_resample, plan_to_reference
 from ._validation import check_choice, fmt, is_traced, static_int
 
@@ -59,8 +59,7 @@ def antialias_sigma(factor: float, *, rule: SigmaRule = "fwhm") -> float:
 
 
 def _as_float_image(image: Any, *, fn: str) -> jax.Array:
-    x = jnp.asarray(image)
-    check_input_dtype(x.dtype, fn=fn, name="image", complex_ok=False)
+    x = as_array(image, fn=fn, name="image", complex_ok=False)
     return x.astype(compute_dtype(x.dtype)) if x.dtype.kind in "iu" else x
 
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from . import _correlate, _dtypes, _modes, _splines
 from ._compile import cpu_tuned_jit
+from ._coords import fence
 from ._interp import _axis_plan
 
 
@@ -183,9 +184,11 @@ def _cached_host_plan(
     cc = np.frombuffer(cc_bytes, dtype=np.float64)
     work = np.dtype(work_str)
     n_out = cc.shape[0]
-    if n_out == n and bool(np.all(cc == np.arange(n))):
-        return None
     spline = prefilter and order >= 2
+    if n_out == n and bool(np.all(cc == np.arange(n))) and (spline or order < 2):
+        # sampling at the samples: the identity, unless the samples are used as spline
+        # coefficients without a prefilter (scipy then returns the smoothed spline)
+        return None
     npad = _splines._pre_pad_width(order, behaviour) if spline else 0
     big = n + 2 * npad
     idx, w, ok, outside, nan = _axis_plan(cc + npad, big, behaviour, order)
@@ -309,7 +312,8 @@ def _traced_plan(
     """Plan one axis from traced coordinates (prefilter done in the executor)."""
     spline = prefilter and order >= 2
     npad = _splines._pre_pad_width(order, behaviour) if spline else 0
-    idx, w, ok, outside, nan = _axis_plan(cc + npad, n + 2 * npad, behaviour, order)
+    # the coordinates may be computed in the caller's program: see _coords
+    idx, w, ok, outside, nan = _axis_plan(fence(cc) + npad, n + 2 * npad, behaviour, order)
     return _tap_plan(idx, w, ok, outside, nan, jnp), _Pre(axis, order, behaviour, npad, spline)
 
 

@@ -360,8 +360,7 @@ def _prepare(input: Any, order: Any, output: Any, mode: Any, *, fn: str, lowest:
             f"{fn}: spline order not supported: order={order}; allowed values are "
             f"{list(range(lowest, 6))}"
         )
-    x = jnp.asarray(input)
-    _dtypes.check_input_dtype(x.dtype, fn=fn)
+    x = _dtypes.as_array(input, fn=fn)
     behaviour = _modes.resolve(mode, family="interp", fn=fn)
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
     if jnp.issubdtype(x.dtype, jnp.complexfloating) and out.kind != "c":

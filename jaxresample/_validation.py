@@ -7,6 +7,7 @@ surface early and with context (DESIGN §2.3a).
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from collections.abc import Callable, Sequence
@@ -24,8 +25,13 @@ __all__ = [
     "fmt",
     "is_traced",
     "per_axis",
+    "real_array",
+    "real_or_traced",
     "static_int",
 ]
+
+#: numpy dtype kinds that hold numbers (bool included; callers refuse it where needed)
+_NUMERIC_KINDS = "biufc"
 
 T = TypeVar("T")
 
@@ -76,14 +82,79 @@ def _concrete(value: Any, convert: Callable[[Any], T], *, fn: str, name: str, fi
         raise TypeError(f"{fn}: {name} must be a concrete (static) value; {fix}") from None
 
 
-def concrete_float(value: Any, *, fn: str, name: str, fix: str = "") -> float:
+def _real_scalar(value: Any, *, fn: str, name: str) -> float:
+    """``value`` as a Python float: one real number (not a string, None, complex or array)."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{fn}: {name} must be a real number; got {fmt(value)}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{fn}: {name} must be a real number; got {fmt(value)}") from None
+    if arr.ndim != 0:
+        raise TypeError(f"{fn}: {name} must be a single real number; got {fmt(value)}")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: {name} must be a real number; got {fmt(value)} (dtype {arr.dtype})")
+    return float(arr)
+
+
+def concrete_float(value: Any, *, fn: str, name: str, fix: str = "", finite: bool = True) -> float:
     """Return ``value`` as a Python float, or raise TypeError when it is traced.
 
     ``fix`` tells the user how to change the call (e.g. "pass radius=... to use a traced
     sigma"); it is appended to the message.
+
+    Raises:
+      TypeError: traced, or not one real number (None, a string, complex, a sequence).
+      ValueError: not finite (unless ``finite=False``).
     """
-    out = _concrete(value, lambda v: float(np.asarray(v)), fn=fn, name=name, fix=fix)
+    out = _concrete(value, lambda v: _real_scalar(v, fn=fn, name=name), fn=fn, name=name, fix=fix)
+    if finite and not math.isfinite(out):
+        raise ValueError(f"{fn}: {name} must be finite; got {out}")
     return out
+
+
+def real_or_traced(value: Any, *, fn: str, name: str) -> Any:
+    """A traced real scalar as it is, or a concrete one as a finite Python float.
+
+    Raises:
+      TypeError: not a real number (None, a string, complex), or a traced complex value.
+      ValueError: a concrete value that is not finite.
+    """
+    if is_traced(value):
+        dt = np.dtype(getattr(value, "dtype", np.float32))
+        if dt.kind not in "biuf" or np.ndim(value) != 0:
+            raise TypeError(f"{fn}: {name} must be a real scalar; got {fmt(value)}")
+        return value
+    return concrete_float(value, fn=fn, name=name)
+
+
+def real_array(value: Any, *, fn: str, name: str) -> Any:
+    """A real array argument (``matrix``...): float64 NumPy when concrete, else the tracer.
+
+    Raises:
+      TypeError: not numbers (strings, objects, None) or complex.
+      ValueError: concrete with non-finite entries.
+    """
+    if is_traced(value):
+        if np.dtype(value.dtype).kind not in "biuf":
+            raise TypeError(f"{fn}: {name} must be real; got {fmt(value)}")
+        return value
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{fn}: {name} must be an array of real numbers; got {fmt(value)}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{fn}: {name} must be an array of real numbers; got {fmt(value)}"
+        ) from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{fn}: {name} must be an array of real numbers; got {fmt(value)} (dtype {arr.dtype})"
+        )
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{fn}: {name} must be finite; got {fmt(arr)}")
+    return arr
 
 
 def concrete_int(value: Any, *, fn: str, name: str, fix: str = "") -> int:
@@ -107,7 +178,10 @@ def static_int(
     try:
         out = operator.index(value)
     except TypeError:
-        raise TypeError(f"{fn}: {name} must be an integer; got {fmt(value)}") from None
+        raise TypeError(
+            f"{fn}: {name} must be an integer; got {fmt(value)} "
+            f"('{type(value).__name__}' object cannot be interpreted as an integer)"
+        ) from None
     if (minimum is not None and out < minimum) or (maximum is not None and out > maximum):
         lo = "-inf" if minimum is None else minimum
         hi = "inf" if maximum is None else maximum
@@ -155,11 +229,21 @@ def axes_tuple(axes: Any, ndim: int, *, fn: str, name: str = "axes") -> tuple[in
     """
     if axes is None:
         return tuple(range(ndim))
-    items = (axes,) if np.ndim(axes) == 0 else tuple(axes)
+    if isinstance(axes, (str, bytes)) or is_traced(axes):
+        raise TypeError(f"{fn}: {name} must be static integers; got {fmt(axes)}")
+    try:
+        items = (axes,) if np.ndim(axes) == 0 else tuple(axes)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{fn}: {name} must be an integer or a sequence of integers; got {fmt(axes)}"
+        ) from None
     out = []
     for a in items:
         if isinstance(a, bool) or not isinstance(a, (numbers.Integral, np.integer)):
-            raise TypeError(f"{fn}: {name} must be integers; got {fmt(axes)}")
+            raise TypeError(
+                f"{fn}: {name} must be integers; got {fmt(axes)} "
+                f"('{type(a).__name__}' object cannot be interpreted as an integer)"
+            )
         a = int(a)
         if not -ndim <= a < ndim:
             raise ValueError(

@@ -178,3 +178,66 @@ def test_nan_to_integer_is_zero_and_complex_to_real() -> None:
     np.testing.assert_array_equal(got, [0, 3])
     z = jnp.asarray([1.5 + 2j], jnp.complex64)
     np.testing.assert_array_equal(_dtypes.cast_result(z, np.float32, rule="round"), [1.5])
+
+
+# ---------------------------------------------------------------- user arrays (issue 14)
+
+
+def test_gh14_big_endian_arrays_are_accepted() -> None:
+    import jaxresample.ndimage as jndi
+
+    x = np.arange(20, dtype=">f4").reshape(4, 5)
+    native = x.astype("<f4")
+    pairs = [
+        (jndi.zoom(x, 2, order=1), jndi.zoom(native, 2, order=1)),
+        (jndi.gaussian_filter(x, 1.0), jndi.gaussian_filter(native, 1.0)),
+        (
+            jndi.map_coordinates(x, np.array([[1.5], [2.0]], ">f8")),
+            jndi.map_coordinates(native, [[1.5], [2.0]]),
+        ),
+        (jndi.correlate1d(x, np.array([1, 2], ">i2")), jndi.correlate1d(native, np.array([1, 2]))),
+        (jndi.spline_filter(x), jndi.spline_filter(native)),
+    ]
+    for got, want in pairs:
+        np.testing.assert_array_equal(got, want)
+    assert _dtypes.as_array(np.ones(3, ">i4"), fn="f").dtype == np.int32
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        (np.array([1, 2], dtype=object), "f: input must hold numbers .* dtype object"),
+        (np.array(["a", "b"]), "f: input must hold numbers .* dtype <U1"),
+        (np.array(["2026-01-01"], dtype="datetime64[D]"), "f: input must hold numbers"),
+        ([[1, 2], [3]], "f: input must be an array of numbers"),
+        (np.ones(2, bool), "f: input has dtype bool"),
+    ],
+)
+def test_as_array_refuses_non_numbers(value: object, match: str) -> None:
+    with pytest.raises(TypeError, match=match):
+        _dtypes.as_array(value, fn="f")
+
+
+@pytest.mark.parametrize(
+    ("value", "exc", "match"),
+    [
+        (None, TypeError, "f: cval must be a number; got None"),
+        ("a", TypeError, "f: cval must be a number; got 'a'"),
+        ([1, 2], ValueError, r"f: cval must be a scalar; got \[1, 2\] \(shape \(2,\)\)"),
+        (1j, ValueError, "f: Cannot provide a complex-valued cval"),
+    ],
+)
+def test_as_scalar_refuses(value: object, exc: type, match: str) -> None:
+    with pytest.raises(exc, match=match):
+        _dtypes.as_scalar(value, fn="f", name="cval", complex_ok=False)
+
+
+def test_concrete_float_and_axes_messages() -> None:
+    with pytest.raises(ValueError, match="f: zoom must be finite; got inf"):
+        _validation.concrete_float(np.inf, fn="f", name="zoom")
+    with pytest.raises(TypeError, match=r"f: zoom must be a real number; got \(1\+0j\)"):
+        _validation.concrete_float(1 + 0j, fn="f", name="zoom")
+    with pytest.raises(TypeError, match="'float' object cannot be interpreted as an integer"):
+        _validation.axes_tuple((1.0,), 2, fn="f")
+    with pytest.raises(TypeError, match="'float' object cannot be interpreted as an integer"):
+        _validation.static_int(2.0, fn="f", name="axis")
