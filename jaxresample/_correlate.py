@@ -61,6 +61,65 @@ __all__ = ["chunks_in_place", "correlate_axes", "correlate_pass", "tiled"]
 Symmetry = int
 
 
+#: Kernels up to this many taps are summed unrolled (one fused loop); longer ones loop over
+#: blocks of :data:`TAP_BLOCK` taps, so the program's size does not grow with the kernel.
+UNROLL_TAPS = 64
+TAP_BLOCK = 16
+
+
+def _period(behaviour: Any, n: int) -> int | None:
+    """The period of an axis of ``n`` samples extended with ``behaviour`` (None: not periodic)."""
+    if behaviour == "periodic":
+        return n
+    if behaviour == "half-symmetric":
+        return 2 * n
+    if behaviour == "whole-symmetric":
+        return max(1, 2 * n - 2)
+    return None
+
+
+def fold_kernel(w: jax.Array, before: int, n: int, behaviour: Any) -> tuple[jax.Array, int]:
+    """An equivalent kernel of at most ``2 n + 1`` taps for an axis of ``n`` samples.
+
+    ``out[i] = sum_j w[j] x_ext[i + j - before]`` reads the extension of the axis only. A
+    periodic extension (``periodic``, and the symmetric ones, whose extension repeats every
+    ``2 n`` or ``2 n - 2`` samples) gives taps one period apart the same sample: their
+    weights are summed. With ``edge`` and ``constant``, every tap further than ``n`` samples
+    away reads the edge sample (or ``cval``) for every output: those are summed into the
+    tap at distance ``n``. The result is the same correlation, with a kernel whose length
+    depends on the axis, not on ``sigma`` or ``truncate``. Shapes are static; ``w`` may be
+    traced (summed with reshapes, no index tables).
+
+    Returns:
+      ``(w, before)`` for the folded kernel; the inputs unchanged when already short.
+    """
+    size = w.shape[0]
+    period = _period(behaviour, n)
+    if period is not None:
+        if size <= period:
+            return w, before
+        half = period // 2
+        # tap j has offset j - before; it lands in slot (offset + half) mod period
+        lead = (half - before) % period
+        total = -(-(lead + size) // period) * period
+        wp = jnp.pad(w, (lead, total - lead - size))
+        return wp.reshape(-1, period).sum(axis=0), half
+    if size <= 2 * n + 1:
+        return w, before
+    lo = max(0, before - n)  # taps j < lo have offset < -n
+    hi = min(size, before + n + 1)  # taps j >= hi have offset > n
+    zero = jnp.zeros((), w.dtype)
+    left = jnp.sum(w[:lo]) if lo > 0 else zero
+    right = jnp.sum(w[hi:]) if hi < size else zero
+    mid = w[lo:hi]
+    # offsets -n .. n: pad the middle where the kernel did not reach that far
+    pad_lo = (lo - before) + n  # offset of w[lo] is lo - before >= -n
+    pad_hi = n - (hi - 1 - before)
+    mid = jnp.pad(mid, (pad_lo, pad_hi))
+    mid = mid.at[0].add(left).at[-1].add(right)
+    return mid, n
+
+
 def _taps(
     xp: jax.Array, w: jax.Array, *, axis: int, n: int, before: int, symmetry: Symmetry
 ) -> jax.Array:
@@ -69,6 +128,9 @@ def _taps(
 
     def tap(j: int) -> jax.Array:
         return lax.slice_in_dim(xp, j, j + n, axis=axis)
+
+    if size > UNROLL_TAPS:
+        return _taps_loop(xp, w, axis=axis, n=n)
 
     if symmetry and 2 * before == size - 1:
         r = before
@@ -83,6 +145,26 @@ def _taps(
     acc = tap(0) * w[0]
     for j in range(1, size):
         acc = acc + tap(j) * w[j]
+    return acc
+
+
+def _taps_loop(xp: jax.Array, w: jax.Array, *, axis: int, n: int) -> jax.Array:
+    """:func:`_taps` for long kernels: a loop over blocks of taps (constant program size)."""
+    size = w.shape[0]
+    nblocks = size // TAP_BLOCK
+
+    def block(b: jax.Array, acc: jax.Array) -> jax.Array:
+        j0 = b * TAP_BLOCK
+        for k in range(TAP_BLOCK):
+            part = lax.dynamic_slice_in_dim(xp, j0 + k, n, axis=axis)
+            acc = acc + part * lax.dynamic_index_in_dim(w, j0 + k, keepdims=False)
+        return acc
+
+    shape = list(xp.shape)
+    shape[axis] = n
+    acc = lax.fori_loop(0, nblocks, block, jnp.zeros(shape, xp.dtype))
+    for j in range(nblocks * TAP_BLOCK, size):  # the remainder, unrolled
+        acc = acc + lax.slice_in_dim(xp, j, j + n, axis=axis) * w[j]
     return acc
 
 
@@ -101,6 +183,7 @@ def correlate_pass(
     ``out[i] = sum_j weights[j] * x_ext[i + j - before]``, where ``x_ext`` is ``x`` extended
     with ``behaviour``. ``before`` is scipy's ``len(weights) // 2 + origin``.
     """
+    weights, before = fold_kernel(weights, before, x.shape[axis], behaviour)
     after = weights.shape[0] - 1 - before
     # The barrier keeps XLA from fusing the padding into the taps' loop (measured: a
     # materialised pad followed by a pure shift-and-add is ~1.5x faster on CPU).
@@ -196,7 +279,13 @@ def correlate_axes(
     are one tile, not whole volumes: peak memory is input + output + O(tile).
     ``tiles=()`` forces whole-array passes; ``None`` chooses (:func:`_tile_plan`).
     """
-    w = [wi.astype(x.dtype) for wi in weights]
+    w, befores, symmetries = list(weights), list(befores), list(symmetries)
+    for i, axis in enumerate(axes):
+        size = w[i].shape[0]
+        w[i], befores[i] = fold_kernel(w[i], befores[i], x.shape[axis], behaviours[i])
+        if w[i].shape[0] != size:
+            symmetries[i] = 0  # the folded kernel need not be (anti)symmetric
+    w = [wi.astype(x.dtype) for wi in w]
     if tiles is None:
         tiles = _tile_plan(x.shape, axes) if tiled(x.shape, axes) else ()
     tiles = tuple(min(t, n) for t, n in zip(tiles, x.shape, strict=False))

@@ -18,16 +18,18 @@ from jax.typing import ArrayLike
 from . import _dtypes, _modes, _validation
 from ._compile import cpu_tuned_jit
 from ._correlate import correlate_axes
-from ._kernels import check_radius, kernel_radius, sampled_kernel
+from ._kernels import (
+    SIGMA_ZERO,
+    check_finite_kernel,
+    check_order,
+    check_sigma,
+    check_truncate,
+    filter_radius,
+    sampled_kernel,
+)
 from ._validation import ScipyRuntimeError, fmt, is_traced
 
 __all__ = ["convolve1d", "correlate1d", "gaussian_filter", "gaussian_filter1d"]
-
-_SIGMA_CONCRETE = (
-    "{fn}: sigma must be a concrete number when radius is None (it sets the kernel size); "
-    "pass radius=... to use a traced sigma"
-)
-
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -79,27 +81,20 @@ def _truncating(out_dtype: np.dtype, work: np.dtype, ulps: int = 8):
 
 
 def _sigmas(sigma: Any, n: int, radius: Any, truncate: Any, *, fn: str):
-    """Normalise ``sigma``/``radius`` to per-axis tuples; return (sigmas, radii, skip mask)."""
-    sigmas = _validation.per_axis(sigma, n, fn=fn, name="sigma")
+    """Normalise ``sigma``/``radius`` to per-axis tuples; return (sigmas, radii, skip mask).
+
+    Concrete sigmas must be finite and nonnegative; the radius of each axis is
+    :func:`jaxresample._kernels.filter_radius` (never longer than the Gaussian's nonzero
+    taps for a concrete sigma).
+    """
+    sigmas = tuple(
+        check_sigma(s, fn=fn) for s in _validation.per_axis(sigma, n, fn=fn, name="sigma")
+    )
     radii_in = _validation.per_axis(radius, n, fn=fn, name="radius")
-    radii: list[int] = []
-    keep: list[bool] = []
-    for s, r in zip(sigmas, radii_in, strict=True):
-        concrete = not is_traced(s)
-        if concrete:
-            try:
-                sv = float(np.asarray(s))
-            except jax.errors.ConcretizationTypeError:
-                concrete = False
-        if concrete and sv < 0:
-            raise ValueError(f"{fn}: sigma must be nonnegative; got {fmt(sigma)}")
-        if r is None:
-            if not concrete:
-                raise TypeError(_SIGMA_CONCRETE.format(fn=fn))
-            r = kernel_radius(sv, truncate)
-        radii.append(check_radius(r, fn=fn))
-        keep.append(not concrete or sv > 1e-15)
-    return sigmas, tuple(radii), tuple(keep)
+    trunc = check_truncate(truncate, fn=fn) if any(r is None for r in radii_in) else 4.0
+    radii = tuple(filter_radius(s, trunc, r, fn=fn) for s, r in zip(sigmas, radii_in, strict=True))
+    keep = tuple(is_traced(s) or s > SIGMA_ZERO for s in sigmas)
+    return sigmas, radii, keep
 
 
 def _sigma_array(sigmas: Sequence[Any], work: np.dtype) -> jax.Array:
@@ -326,7 +321,7 @@ def gaussian_filter1d(
     ax = _axis(axis, x.ndim, fn=fn)
     if np.ndim(sigma) != 0:
         raise ValueError(f"{fn}: sigma must be a scalar; got {fmt(sigma)}")
-    order = _validation.static_int(order, fn=fn, name="order", minimum=0)
+    order = check_order(order, fn=fn)
     return _gaussian(
         x, (sigma,), (ax,), (order,), output, (mode,), cval, truncate, (radius,),
         fn=fn, skip=False,
@@ -336,8 +331,9 @@ def gaussian_filter1d(
 def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip):
     """Host-side preparation shared by the Gaussian wrappers (direct and FFT).
 
-    Returns ``(sigmas, cval, statics)``: the traced sigmas of the kept axes, ``cval`` as an
-    array, and the static keyword arguments of the jitted cores.
+    Returns ``(sigmas, cval, statics, traced)``: the traced sigmas of the kept axes, ``cval``
+    as an array, the static keyword arguments of the jitted cores, and whether each kept
+    axis's sigma is traced.
     """
     n = len(axes)
     sigmas, radii, keep = _sigmas(sigma, n, radius, truncate, fn=fn)
@@ -346,6 +342,8 @@ def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radi
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
     work = _dtypes.compute_dtype(x.dtype, out)
     idx = [i for i in range(n) if keep[i] or not skip]
+    for i in idx:
+        check_finite_kernel(sigmas[i], orders[i], radii[i], work, fn=fn)
     statics = dict(
         axes=tuple(axes[i] for i in idx),
         orders=tuple(orders[i] for i in idx),
@@ -354,19 +352,29 @@ def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radi
         out_dtype=out,
         work=work,
     )
-    return _sigma_array([sigmas[i] for i in idx], work), cv, statics
+    traced = tuple(is_traced(sigmas[i]) for i in idx)
+    return _sigma_array([sigmas[i] for i in idx], work), cv, statics, traced
 
 
 def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip=True):
     """Shared tail of the Gaussian twins; every per-axis argument already has len(axes)."""
-    sig, cv, statics = _gaussian_statics(
+    sig, cv, statics, traced = _gaussian_statics(
         x, sigma, axes, orders, output, mode, cval, truncate, radius, fn=fn, skip=skip
     )
-    return _gaussian_filter(x, sig, cv, **statics)
+    # Odd orders have antisymmetric kernels (the centre tap is 0), except for a traced sigma
+    # that may be 0, whose kernel is the unit impulse: no symmetry is assumed then.
+    symmetries = tuple(
+        (0 if t else -1) if o % 2 else 1 for o, t in zip(statics["orders"], traced, strict=True)
+    )
+    return _gaussian_filter(x, sig, cv, symmetries=symmetries, **statics)
 
 
-@cpu_tuned_jit(static_argnames=("axes", "orders", "radii", "behaviours", "out_dtype", "work"))
-def _gaussian_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, work):
+@cpu_tuned_jit(
+    static_argnames=("axes", "orders", "radii", "behaviours", "out_dtype", "work", "symmetries")
+)
+def _gaussian_filter(
+    x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, work, symmetries
+):
     real = sigmas.dtype
     # Correlate with the reversed kernel, as scipy does: reversing is free for the folded
     # (anti)symmetric kernels, up to the sign of odd orders.
@@ -382,7 +390,7 @@ def _gaussian_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dt
         befores=radii,
         behaviours=behaviours,
         cval=cval.astype(work),
-        symmetries=tuple(-1 if o % 2 else 1 for o in orders),
+        symmetries=symmetries,
         between=_truncating(np.dtype(out_dtype), np.dtype(work)),
     )
     return _cast(y, np.dtype(out_dtype))
@@ -455,7 +463,6 @@ def gaussian_filter(
     x = _check_input(input, fn=fn)
     ax = _validation.axes_tuple(axes, x.ndim, fn=fn)
     orders = tuple(
-        _validation.static_int(o, fn=fn, name="order", minimum=0)
-        for o in _validation.per_axis(order, len(ax), fn=fn, name="order")
+        check_order(o, fn=fn) for o in _validation.per_axis(order, len(ax), fn=fn, name="order")
     )
     return _gaussian(x, sigma, ax, orders, output, mode, cval, truncate, radius, fn=fn)

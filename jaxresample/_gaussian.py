@@ -16,7 +16,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from . import _dtypes, _validation
-from ._filters import _cast, _check_input, _sigma_array, gaussian_filter
+from ._filters import _cast, _check_input, _gaussian, _sigma_array
 from ._validation import ScipyRuntimeError
 
 __all__ = ["fourier_gaussian", "gaussian_gradient_magnitude", "gaussian_laplace"]
@@ -34,6 +34,13 @@ def _check_kwargs(kwargs: dict[str, Any], *, fn: str) -> None:
 
 
 def _derivative_sum(input, sigma, output, mode, cval, axes, kwargs, *, fn, order_d):
+    """The per-axis derivative terms, each a ``gaussian_filter`` into the output dtype.
+
+    scipy's ``generic_laplace`` / ``generic_gradient_magnitude``: the derivative along each
+    axis of ``axes`` (smoothing every axis of the input), cast to the output dtype, then
+    combined in that dtype. Returns ``(terms, out)``, or the input cast to ``out`` when
+    ``axes`` is empty. Errors name ``fn``.
+    """
     x = _check_input(input, fn=fn)
     _check_kwargs(kwargs, fn=fn)
     ax = _validation.axes_tuple(axes, x.ndim, fn=fn)
@@ -41,11 +48,28 @@ def _derivative_sum(input, sigma, output, mode, cval, axes, kwargs, *, fn, order
     if not ax:
         return _cast(x.astype(_dtypes.compute_dtype(x.dtype, out)), out)
     modes = _validation.per_axis(mode, len(ax), fn=fn, name="mode")
+    everything = tuple(range(x.ndim))
+    sigmas = _validation.per_axis(sigma, x.ndim, fn=fn, name="sigma")
+    truncate = kwargs.get("truncate", 4.0)
+    radius = kwargs.get("radius")
     terms = []
     for ii, a in enumerate(ax):
         order = [0] * x.ndim
         order[a] = order_d
-        terms.append(gaussian_filter(x, sigma, order, out, modes[ii], cval, **kwargs))
+        terms.append(
+            _gaussian(
+                x,
+                sigmas,
+                everything,
+                tuple(order),
+                out,
+                modes[ii],
+                cval,
+                truncate,
+                _validation.per_axis(radius, x.ndim, fn=fn, name="radius"),
+                fn=fn,
+            )  # fmt: skip
+        )
     return terms, out
 
 
@@ -148,8 +172,8 @@ def gaussian_gradient_magnitude(
 
     Differences from SciPy:
       As :func:`gaussian_filter`. For integer outputs the squares and their sum wrap in the
-      integer dtype as in scipy, but the square root is taken in float32 (scipy: the
-      smallest float type that holds the integer type, e.g. float16 for uint8).
+      integer dtype and the square root is taken in the smallest float type that holds it
+      (float16 for 8-bit outputs), as in scipy.
       The gradient of the magnitude is NaN where the magnitude is exactly 0.
 
     Examples:
@@ -171,7 +195,10 @@ def gaussian_gradient_magnitude(
     for t in terms[1:]:
         total = total + t * t
     if out.kind in "iu":
-        root = jnp.sqrt(total.astype(jnp.float32))
+        # numpy's sqrt of an integer array: in the smallest float type that holds it
+        # (float16 for 8-bit, float32 for 16-bit, float64 for 32/64-bit integers)
+        ftype = jax.dtypes.canonicalize_dtype(np.result_type(out, np.float16))
+        root = jnp.sqrt(total.astype(ftype))
         return _dtypes.cast_result(root, out, rule="truncate")
     return jnp.sqrt(total)
 

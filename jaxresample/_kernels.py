@@ -17,16 +17,70 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import erf, i0e
 
-from ._validation import check_choice, fmt, is_traced, static_int
+from ._validation import check_choice, concrete_float, fmt, is_traced, static_int
 
-__all__ = ["KERNEL_METHODS", "gaussian_kernel1d", "kernel_radius", "sampled_kernel"]
+__all__ = [
+    "KERNEL_METHODS",
+    "MAX_ORDER",
+    "MAX_TAPS",
+    "check_order",
+    "check_sigma",
+    "check_truncate",
+    "filter_radius",
+    "gaussian_kernel1d",
+    "kernel_radius",
+    "sampled_kernel",
+]
 
 #: The kernel constructions accepted by :func:`gaussian_kernel1d`.
 KERNEL_METHODS: tuple[str, ...] = ("sampled", "erf", "bessel")
+#: A sigma at or below this means no smoothing (scipy skips such axes): the kernel is a unit
+#: impulse, whatever the derivative order, in eager and traced calls alike.
+SIGMA_ZERO = 1e-15
+#: The Gaussian sampled further than this many standard deviations from its centre is
+#: exactly 0 in float32 and float64 (``exp(-0.5 * 40**2)`` underflows), so filters never
+#: build a longer kernel than that for a concrete sigma: the result is the same.
+ZERO_BEYOND = 40.0
+#: The longest kernel built (taps). A kernel that must be longer is refused: it would take
+#: gigabytes to hold. Filters fold any kernel onto the axis it filters (at most
+#: ``2 n + 1`` taps), so only the kernel itself is this long.
+MAX_TAPS = (1 << 24) + 1
+#: The highest derivative order of a Gaussian kernel: higher orders overflow float32.
+MAX_ORDER = 32
+
+
+def check_sigma(sigma: Any, *, fn: str, name: str = "sigma") -> Any:
+    """A concrete sigma as a finite, nonnegative Python float; a traced one as it is.
+
+    Raises:
+      TypeError: not a real number.
+      ValueError: negative, NaN or infinite.
+    """
+    if is_traced(sigma):
+        return sigma
+    value = concrete_float(sigma, fn=fn, name=name, finite=False)
+    if not math.isfinite(value):
+        raise ValueError(f"{fn}: {name} must be finite; got {value}")
+    if value < 0:
+        raise ValueError(f"{fn}: {name} must be nonnegative; got {fmt(sigma)}")
+    return value
+
+
+def check_truncate(truncate: Any, *, fn: str) -> float:
+    """``truncate`` as a finite, nonnegative Python float (it sets the kernel size)."""
+    value = concrete_float(truncate, fn=fn, name="truncate", fix="it sets the kernel size")
+    if value < 0:
+        raise ValueError(f"{fn}: truncate must be nonnegative; got {value}")
+    return value
+
+
+def check_order(order: Any, *, fn: str) -> int:
+    """A derivative order in ``[0, MAX_ORDER]``."""
+    return static_int(order, fn=fn, name="order", minimum=0, maximum=MAX_ORDER)
 
 
 def kernel_radius(sigma: float, truncate: float) -> int:
-    """Scipy's radius rule, ``int(truncate * sigma + 0.5)`` (both concrete)."""
+    """Scipy's radius rule, ``int(truncate * sigma + 0.5)`` (both concrete and finite)."""
     return int(float(truncate) * float(sigma) + 0.5)
 
 
@@ -34,48 +88,120 @@ def check_radius(radius: Any, *, fn: str) -> int:
     """Return ``radius`` as a nonnegative Python int, as scipy requires.
 
     Raises:
-      ValueError: negative or not an integer (``2.0`` included), scipy's rule.
+      ValueError: negative or not an integer (``2.0`` included), scipy's rule; or a kernel
+        longer than :data:`MAX_TAPS`.
     """
     if isinstance(radius, bool) or not isinstance(radius, (numbers.Integral, np.integer)):
         raise ValueError(f"{fn}: radius must be a nonnegative integer; got {fmt(radius)}")
     if radius < 0:
         raise ValueError(f"{fn}: radius must be a nonnegative integer; got {radius}")
+    _check_taps(int(radius), fn=fn)
     return int(radius)
 
 
-def _polynomial(x: jax.Array, sigma2: jax.Array, order: int) -> jax.Array:
+def _check_taps(radius: int, *, fn: str) -> None:
+    if 2 * radius + 1 > MAX_TAPS:
+        raise ValueError(
+            f"{fn}: a Gaussian kernel of radius {radius} ({2 * radius + 1} taps) is longer than "
+            f"the {MAX_TAPS} taps supported; use a smaller sigma, truncate or radius"
+        )
+
+
+def filter_radius(sigma: Any, truncate: float, radius: Any, *, fn: str) -> int:
+    """The radius a filter builds its kernel with.
+
+    scipy's (``radius``, or ``int(truncate * sigma + 0.5)``), but for a concrete sigma never
+    more than :data:`ZERO_BEYOND` sigmas (+1): the taps beyond are exactly 0, so the result
+    is scipy's, and ``radius=10**9`` costs nothing.
+
+    Raises:
+      TypeError: traced sigma with ``radius=None``.
+      ValueError: a bad radius, or a kernel longer than :data:`MAX_TAPS`.
+    """
+    concrete = not is_traced(sigma)
+    if radius is None:
+        if not concrete:
+            raise TypeError(
+                f"{fn}: sigma must be a concrete number when radius is None (it sets the "
+                "kernel size); pass radius=... to use a traced sigma"
+            )
+        if float(sigma) <= SIGMA_ZERO:
+            return 0
+        r = min(kernel_radius(sigma, truncate), math.ceil(ZERO_BEYOND * float(sigma)) + 1)
+        _check_taps(r, fn=fn)
+        return r
+    if isinstance(radius, bool) or not isinstance(radius, (numbers.Integral, np.integer)):
+        raise ValueError(f"{fn}: radius must be a nonnegative integer; got {fmt(radius)}")
+    if radius < 0:
+        raise ValueError(f"{fn}: radius must be a nonnegative integer; got {radius}")
+    r = int(radius)
+    if concrete:
+        r = 0 if float(sigma) <= SIGMA_ZERO else min(r, math.ceil(ZERO_BEYOND * float(sigma)) + 1)
+    _check_taps(r, fn=fn)
+    return r
+
+
+def check_finite_kernel(sigma: Any, order: int, radius: int, dtype: Any, *, fn: str) -> None:
+    """Refuse a concrete derivative kernel whose taps overflow ``dtype``.
+
+    High orders with a small sigma have huge taps (the order-k derivative scales like
+    ``sigma**-k``); computed in ``dtype`` they would be inf and the result NaN.
+    """
+    if order == 0 or is_traced(sigma) or float(sigma) <= SIGMA_ZERO:
+        return
+    with np.errstate(all="ignore"):
+        taps = _sampled_host(float(sigma), order, radius)
+    limit = float(np.finfo(dtype).max) / 1e6  # headroom for the sums of the filter
+    if not np.all(np.isfinite(taps)) or float(np.max(np.abs(taps))) > limit:
+        raise ValueError(
+            f"{fn}: the order-{order} derivative kernel of a Gaussian of sigma {sigma} overflows "
+            f"{np.dtype(dtype).name} (its taps exceed {limit:.3g}); use a larger sigma or a "
+            "lower order"
+        )
+
+
+def _hermite_factor(x: Any, sigma2: Any, order: int, xp: Any) -> Any:
     """``q(x)`` with ``d^order/dx^order exp(-x²/2σ²) = q(x) exp(-x²/2σ²)``.
 
-    scipy's recursion: ``q ← (D + P) q`` with ``D`` the derivative and ``P`` the
-    multiplication by ``p'(x) = -x/σ²`` on the coefficients, applied ``order`` times.
+    The recurrence of the probabilists' Hermite polynomials, ``q_0 = 1``,
+    ``q_1 = -x/σ²``, ``q_{k+1} = -(x q_k + k q_{k-1}) / σ²``: the same polynomial as scipy's
+    coefficient recursion, evaluated in ``order`` vector steps.
     """
-    q: list[Any] = [1.0] + [0.0] * order
-    for _ in range(order):
-        new: list[Any] = []
-        for i in range(order + 1):
-            term: Any = 0.0
-            if i + 1 <= order:
-                term = term + (i + 1) * q[i + 1]
-            if i >= 1:
-                term = term + q[i - 1] * (-1.0 / sigma2)
-            new.append(term)
-        q = new
-    out = jnp.zeros_like(x)
-    for i in range(order, -1, -1):  # Horner
-        out = out * x + q[i]
-    return out
+    prev = xp.ones_like(x)
+    if order == 0:
+        return prev
+    cur = -x / sigma2
+    for k in range(1, order):
+        prev, cur = cur, -(x * cur + k * prev) / sigma2
+    return cur
+
+
+def _sampled_host(sigma: float, order: int, radius: int) -> np.ndarray:
+    """The sampled kernel in float64 NumPy (for checks on the host)."""
+    x = np.arange(-radius, radius + 1, dtype=np.float64)
+    phi = np.exp(-0.5 / (sigma * sigma) * x * x)
+    phi = phi / np.sum(phi)
+    q = _hermite_factor(x, sigma * sigma, order, np)
+    return np.where(phi > 0, q * phi, 0.0)
 
 
 def sampled_kernel(sigma: Any, order: int, radius: int, dtype: Any) -> jax.Array:
-    """Scipy's ``_gaussian_kernel1d(sigma, order, radius)`` in JAX (``sigma`` may be traced)."""
+    """Scipy's ``_gaussian_kernel1d(sigma, order, radius)`` in JAX (``sigma`` may be traced).
+
+    A sigma at or below :data:`SIGMA_ZERO` gives the unit impulse (no smoothing), so
+    traced and concrete zeros agree; the derivative is then zero, not NaN.
+    """
     sigma = jnp.asarray(sigma, dtype)
-    sigma2 = sigma * sigma
+    zero = sigma <= SIGMA_ZERO
+    safe = jnp.where(zero, jnp.ones_like(sigma), sigma)
+    sigma2 = safe * safe
     x = jnp.arange(-radius, radius + 1, dtype=dtype)
     phi = jnp.exp(-0.5 / sigma2 * x * x)
     phi = phi / jnp.sum(phi)
-    if order == 0:
-        return phi
-    return _polynomial(x, sigma2, order) * phi
+    if order:
+        # where the Gaussian has underflowed to 0 the tap is 0 (not inf * 0)
+        phi = jnp.where(phi > 0, _hermite_factor(x, sigma2, order, jnp) * phi, 0.0)
+    return jnp.where(zero, (x == 0).astype(dtype), phi)
 
 
 def _erf_kernel(sigma: jax.Array, order: int, radius: int, dtype: Any) -> jax.Array:
@@ -94,7 +220,7 @@ def _erf_kernel(sigma: jax.Array, order: int, radius: int, dtype: Any) -> jax.Ar
     sigma2 = sigma * sigma
 
     def deriv(t: jax.Array) -> jax.Array:
-        return _polynomial(t, sigma2, order - 1) * jnp.exp(-0.5 * t * t / sigma2) * norm
+        return _hermite_factor(t, sigma2, order - 1, jnp) * jnp.exp(-0.5 * t * t / sigma2) * norm
 
     return (deriv(x + 0.5) - deriv(x - 0.5)) / total
 
@@ -124,15 +250,27 @@ def _bessel_scaled(t: jax.Array, nmax: int, dtype: Any, start: int) -> jax.Array
     return jnp.concatenate([i0[None], i0 * jnp.cumprod(jnp.stack(ratios))]).astype(dtype)
 
 
-def _bessel_start(sigma: Any, nmax: int) -> int:
+#: The furthest start of the Bessel continued fraction (its steps run in a loop).
+_MAX_BESSEL_START = 1 << 20
+
+
+def _bessel_start(sigma: Any, nmax: int, *, fn: str) -> int:
     # Where the continued fraction starts: far enough past both nmax and sqrt(t) that the
     # truncation error is below float64 rounding. A traced sigma gets a generous fixed start
     # (accurate for sigma up to about 300).
     base = 2 * nmax + 40
     if is_traced(sigma):
-        return max(base, 2048)
-    t = float(np.asarray(sigma)) ** 2
-    return max(base, math.ceil(math.sqrt(nmax * nmax + 50.0 * t)) + 20)
+        start = max(base, 2048)
+    else:
+        t = float(np.asarray(sigma)) ** 2
+        start = max(base, math.ceil(math.sqrt(nmax * nmax + 50.0 * t)) + 20)
+    if start > _MAX_BESSEL_START:
+        raise ValueError(
+            f"{fn}: method='bessel' needs {start} continued-fraction steps for sigma={sigma} "
+            f"and radius + order = {nmax}; at most {_MAX_BESSEL_START} are supported (sigma up "
+            "to about 1e5): use method='sampled' or 'erf'"
+        )
+    return start
 
 
 def _bessel_kernel(sigma: jax.Array, order: int, radius: int, dtype: Any, start: int) -> jax.Array:
@@ -170,11 +308,17 @@ def gaussian_kernel1d(
     ``-radius .. radius``, normalised to sum 1, times the polynomial of its ``order``-th
     derivative. Correlating with the *reversed* kernel (convolving with it) filters.
 
+    A ``sigma`` of 0 (at most ``1e-15``) means no smoothing: the kernel is the unit impulse
+    for every ``order`` and method, whether ``sigma`` is concrete or traced (scipy's
+    ``gaussian_filter`` skips such axes; its private kernel divides by zero).
+
     Args:
-      sigma: standard deviation in samples, ``> 0``. Traced (differentiable) when ``radius``
-        is given; must be concrete when ``radius`` is None.
-      order: derivative order, ``>= 0``. Static.
-      radius: half-length of the kernel. Static. Default ``int(truncate * sigma + 0.5)``.
+      sigma: standard deviation in samples, ``>= 0`` and finite. Traced (differentiable)
+        when ``radius`` is given; must be concrete when ``radius`` is None.
+      order: derivative order, 0 to 32 (:data:`MAX_ORDER`; higher orders overflow
+        float32). Static.
+      radius: half-length of the kernel, at most ``(MAX_TAPS - 1) / 2`` (2**23). Static.
+        Default ``int(truncate * sigma + 0.5)``.
       truncate: truncate at this many standard deviations when ``radius`` is None. Static.
       method: Static. One of
 
@@ -192,8 +336,9 @@ def gaussian_kernel1d(
       under x64.
 
     Raises:
-      ValueError: negative ``sigma`` or ``order``, negative or non-integer ``radius``, or an
-        unknown ``method``.
+      ValueError: negative or non-finite ``sigma``, ``order`` outside 0-32, a negative,
+        non-integer or too large ``radius``, a kernel whose taps overflow its dtype
+        (a high order with a small sigma), or an unknown ``method``.
       TypeError: ``sigma`` is traced while ``radius`` is None.
 
     Examples:
@@ -213,24 +358,26 @@ def gaussian_kernel1d(
     """
     fn = "gaussian_kernel1d"
     check_choice(method, KERNEL_METHODS, fn=fn, name="method")
-    order = static_int(order, fn=fn, name="order", minimum=0)
+    order = check_order(order, fn=fn)
+    if np.ndim(sigma) != 0:
+        raise ValueError(f"{fn}: sigma must be a scalar; got {fmt(sigma)}")
+    raw, sigma = sigma, check_sigma(sigma, fn=fn)
+    # float64 for a float64 sigma, or a Python number under x64 (JAX's default float).
+    wide = jnp.asarray(raw).dtype == jnp.float64 or (
+        isinstance(raw, (int, float)) and jnp.asarray(1.0).dtype == jnp.float64
+    )
+    dtype = jax.dtypes.canonicalize_dtype(jnp.float64 if wide else jnp.float32)
     if radius is None:
         if is_traced(sigma):
             raise TypeError(
                 f"{fn}: sigma must be a concrete number when radius is None (it sets the "
                 "kernel size); pass radius=... to use a traced sigma"
             )
-        radius = kernel_radius(float(np.asarray(sigma)), truncate)
+        radius = kernel_radius(sigma, check_truncate(truncate, fn=fn))
     radius = check_radius(radius, fn=fn)
-    if not is_traced(sigma) and float(np.asarray(sigma)) < 0:
-        raise ValueError(f"{fn}: sigma must be nonnegative; got {fmt(sigma)}")
-    # float64 for a float64 sigma, or a Python number under x64 (JAX's default float).
-    sdt = jnp.asarray(sigma).dtype
-    wide = sdt == jnp.float64 or (
-        isinstance(sigma, (int, float)) and jnp.asarray(1.0).dtype == jnp.float64
-    )
-    dtype = jax.dtypes.canonicalize_dtype(jnp.float64 if wide else jnp.float32)
-    start = _bessel_start(sigma, radius + order) if method == "bessel" else 0
+    if method == "sampled":
+        check_finite_kernel(sigma, order, radius, dtype, fn=fn)
+    start = _bessel_start(sigma, radius + order, fn=fn) if method == "bessel" else 0
     return _build(jnp.asarray(sigma, dtype), order=order, radius=radius, method=method, start=start)
 
 
@@ -239,6 +386,12 @@ def _build(sigma: jax.Array, *, order: int, radius: int, method: str, start: int
     dtype = sigma.dtype
     if method == "sampled":
         return sampled_kernel(sigma, order, radius, dtype)
+    # sigma = 0: the unit impulse, as for the sampled kernel (the formulas divide by sigma)
+    zero = sigma <= SIGMA_ZERO
+    safe = jnp.where(zero, jnp.ones_like(sigma), sigma)
     if method == "erf":
-        return _erf_kernel(sigma, order, radius, dtype)
-    return _bessel_kernel(sigma, order, radius, dtype, start)
+        k = _erf_kernel(safe, order, radius, dtype)
+    else:
+        k = _bessel_kernel(safe, order, radius, dtype, start)
+    impulse = (jnp.arange(-radius, radius + 1) == 0).astype(dtype)
+    return jnp.where(zero, impulse, k)

@@ -54,7 +54,8 @@ def antialias_sigma(factor: float, *, rule: SigmaRule = "fwhm") -> float:
     if k <= 1.0:
         return 0.0
     if rule == "fwhm":
-        return math.sqrt((k * k - 1.0) / (8.0 * math.log(2.0)))
+        # sqrt(k - 1) * sqrt(k + 1), not sqrt(k * k - 1): k * k overflows for k near 1e308
+        return math.sqrt(k - 1.0) * math.sqrt(k + 1.0) / math.sqrt(8.0 * math.log(2.0))
     return (k - 1.0) / 2.0
 
 

@@ -13,8 +13,9 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from . import _dtypes, _modes, _validation
+from ._correlate import fold_kernel
 from ._filters import _cast, _check_input, _gaussian, _gaussian_statics, _truncating
-from ._kernels import sampled_kernel
+from ._kernels import check_order, sampled_kernel
 from ._validation import fmt, is_traced
 
 __all__ = ["FWHM_PER_SIGMA", "gaussian_filter_fft", "smooth"]
@@ -31,7 +32,10 @@ def _voxel_sizes(affine: Any, spacing: Any, n: int, *, fn: str) -> tuple[float, 
     if spacing is not None:
         if is_traced(spacing):
             raise TypeError(f"{fn}: spacing must be concrete (it sets the kernel size)")
-        vox = tuple(float(v) for v in _validation.per_axis(spacing, n, fn=fn, name="spacing"))
+        vox = tuple(
+            _validation.concrete_float(v, fn=fn, name="spacing", finite=False)
+            for v in _validation.per_axis(spacing, n, fn=fn, name="spacing")
+        )
     elif affine is not None:
         if is_traced(affine):
             raise TypeError(f"{fn}: affine must be concrete (it sets the kernel size)")
@@ -46,8 +50,8 @@ def _voxel_sizes(affine: Any, spacing: Any, n: int, *, fn: str) -> tuple[float, 
         vox = tuple(float(c) for c in cols[:n])
     else:
         vox = (1.0,) * n
-    if any(not v > 0 for v in vox):
-        raise ValueError(f"{fn}: voxel sizes must be positive; got {vox}")
+    if any(not (v > 0 and math.isfinite(v)) for v in vox):
+        raise ValueError(f"{fn}: voxel sizes must be positive and finite; got {vox}")
     return vox
 
 
@@ -111,7 +115,10 @@ def smooth(
     fn = "smooth"
     x = _check_input(image, fn=fn)
     if (sigma_mm is None) == (fwhm_mm is None):
-        raise ValueError(f"{fn}: give exactly one of sigma_mm and fwhm_mm")
+        raise ValueError(
+            f"{fn}: give exactly one of sigma_mm and fwhm_mm; got sigma_mm={fmt(sigma_mm)}, "
+            f"fwhm_mm={fmt(fwhm_mm)}"
+        )
     spatial = tuple(range(x.ndim))
     if channel_axis is not None:
         c = _validation.axes_tuple(channel_axis, x.ndim, fn=fn, name="channel_axis")[0]
@@ -120,9 +127,13 @@ def smooth(
     width = sigma_mm if sigma_mm is not None else fwhm_mm
     if is_traced(width):
         raise TypeError(f"{fn}: sigma_mm/fwhm_mm must be concrete (they set the kernel size)")
-    widths = [float(w) for w in _validation.per_axis(width, n, fn=fn, name="sigma_mm")]
+    wname = "sigma_mm" if sigma_mm is not None else "fwhm_mm"
+    widths = [
+        _validation.concrete_float(w, fn=fn, name=wname, fix="it sets the kernel size")
+        for w in _validation.per_axis(width, n, fn=fn, name=wname)
+    ]
     if any(w < 0 for w in widths):
-        raise ValueError(f"{fn}: widths must be nonnegative; got {fmt(width)}")
+        raise ValueError(f"{fn}: {wname} must be nonnegative; got {fmt(width)}")
     if fwhm_mm is not None:
         widths = [w / FWHM_PER_SIGMA for w in widths]
     vox = _voxel_sizes(affine, spacing, n, fn=fn)
@@ -188,10 +199,9 @@ def gaussian_filter_fft(
     ax = _validation.axes_tuple(axes, x.ndim, fn=fn)
     n = len(ax)
     orders = tuple(
-        _validation.static_int(o, fn=fn, name="order", minimum=0)
-        for o in _validation.per_axis(order, n, fn=fn, name="order")
+        check_order(o, fn=fn) for o in _validation.per_axis(order, n, fn=fn, name="order")
     )
-    sig, cv, statics = _gaussian_statics(
+    sig, cv, statics, _ = _gaussian_statics(
         x, sigma, ax, orders, None, mode, cval, truncate, radius, fn=fn, skip=True
     )
     return _fft_filter(x, sig, cv, **statics)
@@ -208,16 +218,21 @@ def _fft_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, 
         if i and between is not None:
             y = between(y)
         r = radii[i]
-        k = sampled_kernel(sigmas[i], orders[i], r, sigmas.dtype)  # convolution kernel
         n = y.shape[axis]
+        # correlation weights (the reversed kernel), folded onto the axis: at most 2 n + 1
+        # taps whatever the radius (jaxresample._correlate.fold_kernel)
+        w = sampled_kernel(sigmas[i], orders[i], r, sigmas.dtype)[::-1]
+        w, before = fold_kernel(w, r, n, behaviours[i])
+        after = w.shape[0] - 1 - before
         periodic = behaviours[i] == "periodic"
-        ext = 0 if periodic else r
-        yp = _modes.pad(y, ext, ext, axis=axis, behaviour=behaviours[i], cval=cval.astype(work))
-        m = n + 2 * ext
-        # Circular kernel of length m: tap j (offset j - r) lands at index (j - r) mod m,
-        # summing taps that wrap more than once (exact periodic extension).
-        pos = np.mod(np.arange(-r, r + 1), m)
-        circ = jnp.zeros(m, k.dtype).at[jnp.asarray(pos)].add(k)
+        lo, hi = (0, 0) if periodic else (before, after)
+        yp = _modes.pad(y, lo, hi, axis=axis, behaviour=behaviours[i], cval=cval.astype(work))
+        m = n + lo + hi
+        # Circular convolution kernel of length m: the tap at offset d = j - before reads
+        # x[i + d], so it lands at index -d mod m (taps that wrap sum: the periodic case).
+        pos = np.mod(before - np.arange(w.shape[0]), m)
+        circ = jnp.zeros(m, w.dtype).at[jnp.asarray(pos)].add(w)
+        ext = lo
         shape = [1] * y.ndim
         if cplx:
             spec = jnp.fft.fft(circ).reshape([m if a == axis else 1 for a in range(y.ndim)])

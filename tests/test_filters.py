@@ -500,3 +500,40 @@ def test_gaussian_errors() -> None:
         gaussian_filter1d(x, 1.0, mode="symmetric")
     with pytest.raises(TypeError, match="unexpected keyword"):
         gaussian_laplace(x, 1.0, order=1)
+
+
+# ----------------------------------------------------------------------------- issue 14
+
+
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_gh14_zero_sigma_is_the_identity_eager_and_jitted(order: int) -> None:
+    x = np.random.default_rng(0).normal(size=(5, 6)).astype(FLOAT)
+    np.testing.assert_array_equal(gaussian_filter1d(x, 0.0, order=order), x)
+    np.testing.assert_array_equal(gaussian_filter(x, 0.0, order=order), x)
+    eager = gaussian_filter(x, 0.0, order=order, radius=2)
+    jitted = jax.jit(lambda s: gaussian_filter(x, s, order=order, radius=2))(0.0)
+    np.testing.assert_array_equal(eager, x)
+    np.testing.assert_array_equal(jitted, x)
+    per_axis = jax.jit(lambda s: gaussian_filter(x, s, radius=2))(jnp.array([0.0, 1.0]))
+    assert_close(per_axis, ndi.gaussian_filter(x.astype(np.float64), (0.0, 1.0), radius=2))
+    g = jax.grad(lambda s: gaussian_filter(x, s, radius=2).sum())(0.0)
+    assert np.isfinite(g)
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "match"),
+    [
+        (lambda x: gaussian_filter1d(x, np.inf), ValueError, "^gaussian_filter1d: sigma must b"),
+        (lambda x: gaussian_filter1d(x, np.nan), ValueError, "^gaussian_filter1d: sigma must b"),
+        (lambda x: gaussian_filter(x, 1.0, truncate=np.inf), ValueError, "truncate must be finite"),
+        (lambda x: gaussian_filter(x, 1.0, truncate=np.nan), ValueError, "truncate must be finite"),
+        (lambda x: gaussian_filter(x, 1.0, truncate=-1.0), ValueError, "truncate must be nonneg"),
+        (lambda x: gaussian_filter(x, 1.0, truncate=[4.0]), TypeError, "truncate must be a single"),  # type: ignore[arg-type]
+        (lambda x: gaussian_filter(x, None), TypeError, "gaussian_filter: sigma must be a real"),  # type: ignore[arg-type]
+        (lambda x: gaussian_filter(x, 1.0, order=40), ValueError, r"order must be in \[0, 32\]"),
+        (lambda x: gaussian_laplace(x, np.inf), ValueError, "^gaussian_laplace: sigma must be fin"),
+    ],
+)  # fmt: skip
+def test_gh14_non_finite_parameters_are_refused(call, exc, match) -> None:
+    with pytest.raises(exc, match=match):
+        call(np.ones((4, 5), FLOAT))

@@ -118,9 +118,39 @@ def test_smooth_errors() -> None:
         smooth(x, sigma_mm=1.0, fwhm_mm=1.0)
     with pytest.raises(ValueError, match="affine or spacing, not both"):
         smooth(x, sigma_mm=1.0, affine=np.eye(3), spacing=1.0)
-    with pytest.raises(ValueError, match="widths must be nonnegative"):
+    with pytest.raises(ValueError, match="smooth: sigma_mm must be nonnegative; got -1.0"):
         smooth(x, sigma_mm=-1.0)
     with pytest.raises(ValueError, match="voxel sizes must be positive"):
         smooth(x, sigma_mm=1.0, spacing=(1.0, 0.0))
     with pytest.raises(TypeError, match="must be concrete"):
         jax.jit(lambda s: smooth(x, sigma_mm=s))(1.0)
+
+
+# ----------------------------------------------------------------------------- issue 14
+
+
+@pytest.mark.parametrize("fn", [gaussian_laplace, gaussian_gradient_magnitude])
+@pytest.mark.parametrize(
+    ("dtype", "output"),
+    [(np.uint8, np.int16), (np.int16, None), (np.int16, np.int32), (np.int32, None),
+     (np.uint16, np.int32), (np.float32, np.int16)],
+)  # fmt: skip
+def test_gh14_integer_outputs_match_scipy_exactly(fn, dtype, output) -> None:
+    """Each axis's derivative cast to the output dtype, combined there (generic_laplace)."""
+    # Every value fits the output dtype: where it does not (a negative derivative into an
+    # unsigned type), scipy's C cast is undefined (x86-64 builds wrap) and ours saturates.
+    x = (np.random.default_rng(4).random((9, 8)) * 200).astype(dtype)
+    want = getattr(ndi, fn.__name__)(x, 1.3, output=output)
+    got = fn(x, 1.3, output=output)
+    assert np.asarray(got).dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+def test_gh14_derived_filter_errors_name_the_function() -> None:
+    x = np.ones((4, 5), np.float32)
+    with pytest.raises(ValueError, match="^gaussian_laplace: boundary mode not supported"):
+        gaussian_laplace(x, 1.0, mode="foo")
+    with pytest.raises(ValueError, match="^gaussian_gradient_magnitude: sigma must be finite"):
+        gaussian_gradient_magnitude(x, np.nan)
+    with pytest.raises(ValueError, match="^gaussian_laplace: cval must be a scalar"):
+        gaussian_laplace(x, 1.0, cval=[1, 2])  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -147,3 +149,51 @@ def test_errors() -> None:
         gaussian_kernel1d(1.0, order=-1)
     with pytest.raises(TypeError, match="sigma must be a concrete number when radius is None"):
         jax.jit(lambda s: gaussian_kernel1d(s))(1.0)
+
+
+# ---------------------------------------------------------------- issue 14: degenerate sigma
+
+
+@pytest.mark.parametrize("method", ["sampled", "erf", "bessel"])
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_gh14_zero_sigma_is_the_unit_impulse(method: str, order: int) -> None:
+    want = np.zeros(5)
+    want[2] = 1.0
+    eager = gaussian_kernel1d(0.0, order=order, radius=2, method=method)
+    traced = jax.jit(lambda s: gaussian_kernel1d(s, order=order, radius=2, method=method))(0.0)
+    np.testing.assert_array_equal(eager, want)
+    np.testing.assert_array_equal(traced, want)
+    np.testing.assert_array_equal(gaussian_kernel1d(0.0, method=method), [1.0])
+    g = jax.grad(lambda s: gaussian_kernel1d(s, order=order, radius=2, method=method).sum())(0.0)
+    assert np.isfinite(g)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(sigma=np.inf), "gaussian_kernel1d: sigma must be finite; got inf"),
+        (dict(sigma=np.nan), "gaussian_kernel1d: sigma must be finite; got nan"),
+        (dict(sigma=-1.0), "gaussian_kernel1d: sigma must be nonnegative"),
+        (dict(sigma=1.0, truncate=np.inf), "gaussian_kernel1d: truncate must be finite"),
+        (dict(sigma=1.0, order=10**6), r"gaussian_kernel1d: order must be in \[0, 32\]"),
+        (dict(sigma=1.0, radius=10**9), "longer than the 16777217 taps supported"),
+        (dict(sigma=1e-12, order=30, radius=3), "order-30 derivative kernel .* overflows"),
+        (dict(sigma=1e6, radius=3, method="bessel"), "method='bessel' needs"),
+        (dict(sigma=[1.0, 2.0]), r"gaussian_kernel1d: sigma must be a scalar; got \[1.0, 2.0\]"),
+    ],
+)
+def test_gh14_kernel_refuses_degenerate_parameters(kwargs: dict, match: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=match):
+        gaussian_kernel1d(**kwargs)
+    assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize("order", [5, 9])
+def test_high_orders_match_scipy(order: int) -> None:
+    for sigma in (0.7, 1.5, 4.0):
+        r = int(4 * sigma + 0.5) + order
+        want = _gaussian_kernel1d(sigma, order, r)
+        got = np.asarray(gaussian_kernel1d(sigma, order=order, radius=r))
+        rtol = 1e-10 if FLOAT == np.float64 else 2e-5
+        np.testing.assert_allclose(got, want, rtol=0, atol=rtol * np.abs(want).max())
