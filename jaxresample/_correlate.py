@@ -94,6 +94,8 @@ def fold_kernel(w: jax.Array, before: int, n: int, behaviour: Any) -> tuple[jax.
       ``(w, before)`` for the folded kernel; the inputs unchanged when already short.
     """
     size = w.shape[0]
+    if n == 0:  # an empty axis: there is nothing to read
+        return w, before
     period = _period(behaviour, n)
     if period is not None:
         if size <= period:
@@ -279,6 +281,8 @@ def correlate_axes(
     are one tile, not whole volumes: peak memory is input + output + O(tile).
     ``tiles=()`` forces whole-array passes; ``None`` chooses (:func:`_tile_plan`).
     """
+    if x.size == 0:  # nothing to filter (scipy returns the empty array)
+        return x
     w, befores, symmetries = list(weights), list(befores), list(symmetries)
     for i, axis in enumerate(axes):
         size = w[i].shape[0]

@@ -29,6 +29,8 @@ __all__ = [
     "compute_dtype",
     "host_array",
     "output_dtype",
+    "twin_dtype",
+    "x64_enabled",
 ]
 
 Rule = Literal["truncate", "round"]
@@ -134,6 +136,8 @@ def output_dtype(output: Any, input_dtype: Any, *, fn: str) -> np.dtype:
     except TypeError:
         raise TypeError(f"{fn}: output must be None or a dtype; got {fmt(output)}") from None
     check_input_dtype(dt, fn=fn, name="output")
+    if not dt.isnative:  # e.g. '>f8': JAX arrays are in native byte order
+        dt = dt.newbyteorder("=")
     return np.dtype(jax.dtypes.canonicalize_dtype(dt))
 
 
@@ -151,6 +155,25 @@ def compute_dtype(*dtypes: Any) -> np.dtype:
     else:
         base = np.float64 if wide else np.float32
     return np.dtype(jax.dtypes.canonicalize_dtype(base))
+
+
+def x64_enabled() -> bool:
+    """Whether 64-bit types are enabled (``JAX_ENABLE_X64``)."""
+    return bool(jax.config.read("jax_enable_x64"))
+
+
+def twin_dtype(*dtypes: Any) -> np.dtype:
+    """The dtype the scipy twins compute in.
+
+    With x64 enabled: float64 (complex128 for complex data) for every input, as scipy does,
+    so a float32 result is scipy's float64 result rounded once. Otherwise
+    :func:`compute_dtype` (float32 for every input of 32 bits or fewer). Native functions
+    use :func:`compute_dtype` always: float32 data stays float32 under x64 too.
+    """
+    if not x64_enabled():
+        return compute_dtype(*dtypes)
+    cplx = any(np.dtype(d).kind == "c" for d in dtypes)
+    return np.dtype(np.complex128 if cplx else np.float64)
 
 
 def cast_result(x: jax.Array, out_dtype: Any, *, rule: Rule) -> jax.Array:

@@ -7,6 +7,7 @@ function jitted on the structural parameters only (DESIGN §2.3a). ``weights``, 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,7 +36,7 @@ __all__ = ["convolve1d", "correlate1d", "gaussian_filter", "gaussian_filter1d"]
 
 
 def _axis(axis: Any, ndim: int, *, fn: str) -> int:
-    return _validation.axes_tuple(axis, ndim, fn=fn, name="axis")[0] if ndim else 0
+    return _validation.single_axis(axis, ndim, fn=fn) if ndim else 0
 
 
 def _check_input(input: ArrayLike, *, fn: str) -> jax.Array:
@@ -184,8 +185,10 @@ def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn
     default = np.promote_types(x.dtype, np.complex64) if cplx_w and x.dtype.kind != "c" else None
     out = _dtypes.output_dtype(output if output is not None else default, x.dtype, fn=fn)
     if (cplx_w or x.dtype.kind == "c") and out.kind != "c":
-        raise ScipyRuntimeError(f"{fn}: output must have complex dtype; got {out}")
-    work = _dtypes.compute_dtype(x.dtype, out, w.dtype)
+        # scipy: a real output dtype is promoted (an output array would be refused)
+        warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
+        out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
+    work = _dtypes.twin_dtype(x.dtype, out, w.dtype)
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have at least one dimension")
     return _correlate1d(
@@ -328,7 +331,9 @@ def gaussian_filter1d(
     )  # fmt: skip
 
 
-def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip):
+def _gaussian_statics(
+    x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip, native=False
+):
     """Host-side preparation shared by the Gaussian wrappers (direct and FFT).
 
     Returns ``(sigmas, cval, statics, traced)``: the traced sigmas of the kept axes, ``cval``
@@ -340,7 +345,7 @@ def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radi
     modes = _modes.per_axis(mode, n, family="filter", fn=fn)
     cv = _check_cval(cval, x.dtype, fn=fn)
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
-    work = _dtypes.compute_dtype(x.dtype, out)
+    work = (_dtypes.compute_dtype if native else _dtypes.twin_dtype)(x.dtype, out)
     idx = [i for i in range(n) if keep[i] or not skip]
     for i in idx:
         check_finite_kernel(sigmas[i], orders[i], radii[i], work, fn=fn)
@@ -356,11 +361,18 @@ def _gaussian_statics(x, sigma, axes, orders, output, mode, cval, truncate, radi
     return _sigma_array([sigmas[i] for i in idx], work), cv, statics, traced
 
 
-def _gaussian(x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip=True):
-    """Shared tail of the Gaussian twins; every per-axis argument already has len(axes)."""
+def _gaussian(
+    x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip=True, native=False
+):
+    """Shared tail of the Gaussian filters; every per-axis argument already has len(axes).
+
+    ``fn`` names the public function in errors; ``native`` selects the library's dtype rule
+    (float32 for float32 data under x64 too) instead of the scipy twins'.
+    """
     sig, cv, statics, traced = _gaussian_statics(
-        x, sigma, axes, orders, output, mode, cval, truncate, radius, fn=fn, skip=skip
-    )
+        x, sigma, axes, orders, output, mode, cval, truncate, radius, fn=fn, skip=skip,
+        native=native,
+    )  # fmt: skip
     # Odd orders have antisymmetric kernels (the centre tap is 0), except for a traced sigma
     # that may be 0, whose kernel is the unit impulse: no symmetry is assumed then.
     symmetries = tuple(

@@ -46,7 +46,7 @@ def _derivative_sum(input, sigma, output, mode, cval, axes, kwargs, *, fn, order
     ax = _validation.axes_tuple(axes, x.ndim, fn=fn)
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
     if not ax:
-        return _cast(x.astype(_dtypes.compute_dtype(x.dtype, out)), out)
+        return _cast(x.astype(_dtypes.twin_dtype(x.dtype, out)), out)
     modes = _validation.per_axis(mode, len(ax), fn=fn, name="mode")
     everything = tuple(range(x.ndim))
     sigmas = _validation.per_axis(sigma, x.ndim, fn=fn, name="sigma")
@@ -255,7 +255,7 @@ def fourier_gaussian(
     x = _check_input(input, fn=fn)
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have at least one dimension")
-    ax = _validation.axes_tuple(axis, x.ndim, fn=fn, name="axis")[0]
+    ax = _validation.single_axis(axis, x.ndim, fn=fn)
     n = _validation.static_int(n, fn=fn, name="n")
     sigmas = _validation.per_axis(sigma, x.ndim, fn=fn, name="sigma")
     if output is None:
@@ -263,9 +263,12 @@ def fourier_gaussian(
         out = _dtypes.output_dtype(default, x.dtype, fn=fn)
     else:
         out = _dtypes.output_dtype(output, x.dtype, fn=fn)
-        if out not in (np.dtype(t) for t in (np.complex64, np.complex128, np.float32, np.float64)):
-            raise ScipyRuntimeError(f"{fn}: output type not supported: {out}")
-    work = _dtypes.compute_dtype(x.dtype, out)
+        allowed = [np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128)]
+        if out not in allowed:
+            raise ScipyRuntimeError(
+                f"{fn}: output type not supported: {out}; allowed are {[str(a) for a in allowed]}"
+            )
+    work = _dtypes.twin_dtype(x.dtype, out)
     return _fourier_gaussian(x, _sigma_array(sigmas, work), axis=ax, n=n, out_dtype=out, work=work)
 
 

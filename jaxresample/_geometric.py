@@ -28,7 +28,10 @@ from ._interp import (
     _sample,
     _unrolled,
     _work_dtype,
+    empty_input,
+    padded_shape,
 )
+from ._limits import check_array, check_flat_index
 from ._separable import _run_separable
 from ._validation import (
     ScipyRuntimeError,
@@ -41,16 +44,19 @@ from ._validation import (
     static_int,
 )
 
-__all__ = ["affine_transform", "geometric_transform", "shift", "zoom"]
+__all__ = ["affine_transform", "geometric_transform", "shift", "transform_affine", "zoom"]
 
 
-def _setup(input: Any, output: Any, order: Any, mode: Any, cval: Any, *, fn: str):
+def _setup(
+    input: Any, output: Any, order: Any, mode: Any, cval: Any, *, fn: str, native: bool = False
+):
     order = _check_order(order, fn=fn)
     behaviour = _modes.resolve(mode, family="interp", fn=fn)
     x, out = _prepare_input(input, output, fn=fn)
-    work = _work_dtype(x.dtype, out)
+    work = _work_dtype(x.dtype, out, native=native)
     cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
-    xdt = _dtypes.compute_dtype(x.dtype, out) if cplx else work
+    dt = _dtypes.compute_dtype if native else _dtypes.twin_dtype
+    xdt = dt(x.dtype, out) if cplx else work
     return x.astype(xdt), out, order, behaviour, work, _cval_array(cval, xdt, fn=fn)
 
 
@@ -114,8 +120,17 @@ def zoom(
         concrete_float(z, fn=fn, name="zoom", fix="zoom sets the output shape")
         for z in per_axis(zoom, x.ndim, fn=fn, name="zoom")
     )
+    if any(z < 0 for z in zooms):
+        raise ValueError(f"{fn}: zoom must be nonnegative; got {fmt(zoom)}")
     grid_mode = bool(grid_mode)
     out_shape = tuple(int(round(n * z)) for n, z in zip(x.shape, zooms, strict=True))
+    check_array(out_shape, work, fn=fn)
+    # the separable passes hold at most max(input, output) samples along every axis
+    bound = tuple(max(a, b) for a, b in zip(x.shape, out_shape, strict=True))
+    check_array(bound, work, fn=fn, what="intermediate result")
+    empty = empty_input(x, out_shape, cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn)
+    if empty is not None:
+        return empty
     if all(z == 1 for z in zooms) and prefilter:
         return _dtypes.cast_result(x, out, rule="truncate")
     if grid_mode and behaviour in ("constant-legacy", "periodic-legacy"):
@@ -188,6 +203,8 @@ def shift(
     """
     fn = "shift"
     x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    if x.size == 0:
+        return jnp.zeros(x.shape, out)
     shifts = [
         real_or_traced(s, fn=fn, name="shift") for s in per_axis(shift, x.ndim, fn=fn, name="shift")
     ]
@@ -274,8 +291,34 @@ def affine_transform(
       >>> affine_transform(jnp.arange(4, dtype=jnp.float32), jnp.array([0.5]), order=1)
       Array([0. , 0.5, 1. , 1.5], dtype=float32)
     """
-    fn = "affine_transform"
-    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    return transform_affine(
+        input, matrix, offset, output_shape, output, order, mode, cval, prefilter,
+        fn="affine_transform",
+    )  # fmt: skip
+
+
+def transform_affine(
+    input: Any,
+    matrix: Any,
+    offset: Any,
+    output_shape: Any,
+    output: Any,
+    order: Any,
+    mode: Any,
+    cval: Any,
+    prefilter: Any,
+    *,
+    fn: str,
+    native: bool = False,
+) -> jax.Array:
+    """:func:`affine_transform` for callers inside the library.
+
+    ``fn`` names the public function in errors; ``native`` computes float32 data in float32
+    under x64 too (the library's own dtype rule, not the scipy twins').
+    """
+    x, out, order, behaviour, work, cv = _setup(
+        input, output, order, mode, cval, fn=fn, native=native
+    )
     ndim = x.ndim
     out_shape = _output_shape(output_shape, x.shape, fn=fn)
     traced = is_traced(matrix)
@@ -314,8 +357,10 @@ def affine_transform(
         real_or_traced(o, fn=fn, name="offset")
         for o in per_axis(offset, ndim, fn=fn, name="offset")
     ]
-    if any(s == 0 for s in out_shape):
-        return jnp.zeros(out_shape, out)
+    check_array(out_shape, work, fn=fn)
+    empty = empty_input(x, out_shape, cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn)
+    if empty is not None:
+        return empty
     diagonal = not traced and (
         m.ndim == 1 or (m.shape[0] == m.shape[1] and np.count_nonzero(m - np.diag(np.diag(m))) == 0)
     )
@@ -346,6 +391,7 @@ def affine_transform(
             work=work,
             out=out,
         )
+    check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
     mat = jnp.diag(jnp.asarray(m)) if m.ndim == 1 else jnp.asarray(m)
     off = jnp.stack([jnp.asarray(o).astype(work) for o in offs])
     return _affine(
@@ -464,8 +510,28 @@ def geometric_transform(
     if not callable(mapping):
         raise TypeError(f"{fn}: mapping must be callable; got {fmt(mapping)}")
     kw = {} if extra_keywords is None else dict(extra_keywords)
+    check_array(out_shape, work, fn=fn, factor=1 + x.ndim)  # the output and its coordinates
+    empty = empty_input(x, out_shape, cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn)
+    if empty is not None:
+        return empty
+    check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
     grid = tuple(jax.lax.broadcasted_iota(work, out_shape, d) for d in range(len(out_shape)))
-    res = mapping(grid, *tuple(extra_arguments), **kw)
+    try:
+        res = mapping(grid, *tuple(extra_arguments), **kw)
+    except (TypeError, ValueError) as err:  # Python control flow or float() on the arrays
+        raise TypeError(
+            f"{fn}: mapping failed: it is called once with a tuple of {len(out_shape)} "
+            f"coordinate arrays of shape {out_shape} (not once per point with floats), so it "
+            "must use array operations (jnp.where instead of `if`, no float()); it raised "
+            f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        ) from err
+    if isinstance(res, (jax.Array, np.ndarray)) and np.ndim(res) >= 1:
+        res = list(res)
+    if not isinstance(res, (tuple, list)):
+        raise TypeError(
+            f"{fn}: mapping must return a sequence of {x.ndim} coordinate arrays (one per "
+            f"input axis); got {fmt(res)}"
+        )
     items = [jnp.asarray(r) for r in res]
     if len(items) != x.ndim:
         raise ScipyRuntimeError(

@@ -23,6 +23,7 @@ with the outer product of the per-axis weights): see :func:`_sample`.
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 from typing import Any
 
@@ -32,6 +33,7 @@ import numpy as np
 
 from . import _correlate, _dtypes, _modes, _splines
 from ._coords import fence
+from ._limits import check_flat_index
 from ._validation import ScipyRuntimeError, is_traced, static_int
 
 __all__ = ["map_coordinates", "map_coordinates_adjoint"]
@@ -67,9 +69,13 @@ def _prepare_input(input: Any, output: Any, *, fn: str) -> tuple[jax.Array, np.d
     return x, out
 
 
-def _work_dtype(*dtypes: Any) -> np.dtype:
-    """The real compute dtype for these input/output dtypes (complex handled as pairs)."""
-    dt = _dtypes.compute_dtype(*dtypes)
+def _work_dtype(*dtypes: Any, native: bool = False) -> np.dtype:
+    """The real compute dtype for these input/output dtypes (complex handled as pairs).
+
+    The scipy twins' (:func:`jaxresample._dtypes.twin_dtype`: float64 under x64), or with
+    ``native`` the library's own rule (float32 for float32 data, x64 or not).
+    """
+    dt = _dtypes.compute_dtype(*dtypes) if native else _dtypes.twin_dtype(*dtypes)
     return np.dtype(jnp.finfo(dt).dtype)
 
 
@@ -82,6 +88,35 @@ def _cval_array(cval: Any, dtype: Any, *, fn: str) -> jax.Array:
 # --------------------------------------------------------------------------------------------
 # One axis: scipy's coordinate mapping, taps and weights
 # --------------------------------------------------------------------------------------------
+
+
+def empty_input(
+    x: jax.Array,
+    out_shape: tuple[int, ...],
+    cval: jax.Array,
+    *,
+    behaviour: str,
+    mode: Any,
+    out_dtype: Any,
+    fn: str,
+) -> jax.Array | None:
+    """The result of interpolating from an input with no samples, or None if it has some.
+
+    Every point is outside an empty input: the constant modes give ``cval`` (as scipy does);
+    the other modes extend samples that do not exist, so they are refused (scipy returns
+    uninitialised memory there). An empty output is empty whatever the mode.
+    """
+    if x.size:
+        return None
+    if math.prod(out_shape) == 0:
+        return jnp.zeros(out_shape, out_dtype)
+    if behaviour in ("constant", "constant-legacy"):
+        full = jnp.broadcast_to(cval.astype(_dtypes.compute_dtype(cval.dtype)), out_shape)
+        return _dtypes.cast_result(full, out_dtype, rule="round")
+    raise ValueError(
+        f"{fn}: cannot interpolate from an empty input (shape {x.shape}) with mode={mode!r}: "
+        "only 'constant' and 'grid-constant' give values outside the input (cval)"
+    )
 
 
 def _map_continuous(c: Any, n: int, behaviour: str, xp: Any) -> Any:
@@ -169,6 +204,12 @@ def _axis_plan(c: Any, n: int, behaviour: str, order: int) -> tuple[Any, Any, An
 # --------------------------------------------------------------------------------------------
 # The general sampler: one gather of the whole tap block
 # --------------------------------------------------------------------------------------------
+
+
+def padded_shape(shape: tuple[int, ...], order: int, behaviour: str, prefilter: bool):
+    """The shape of the coefficient array :func:`_pad_and_prefilter` makes from ``shape``."""
+    npad = _splines._pre_pad_width(order, behaviour) if prefilter and order >= 2 else 0
+    return tuple(n + 2 * npad for n in shape)
 
 
 def _pad_and_prefilter(
@@ -469,11 +510,18 @@ def map_coordinates(
     work = _work_dtype(x.dtype, out)
     coords = _prepare_coordinates(coordinates, x.ndim, work, fn=fn)
     cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
-    xdt = _dtypes.compute_dtype(x.dtype, out) if cplx else work
+    xdt = _dtypes.twin_dtype(x.dtype, out) if cplx else work
+    cv = _cval_array(cval, xdt, fn=fn)
+    empty = empty_input(
+        x, coords.shape[1:], cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn
+    )
+    if empty is not None:
+        return empty
+    check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
     return _map_coordinates(
         x.astype(xdt),
         coords,
-        _cval_array(cval, xdt, fn=fn),
+        cv,
         order=order,
         behaviour=behaviour,
         prefilter=bool(prefilter),

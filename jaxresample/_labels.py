@@ -10,10 +10,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import _affine, _interp
 from ._coords import affine_coordinates
 from ._dtypes import host_array
-from ._plan import Anchor, Rounding, plan_resample, plan_to_reference
-from ._validation import check_choice, fmt, is_traced
+from ._filters import _gaussian
+from ._limits import check_array
+from ._plan import Anchor, Rounding, reference_plan, respacing_plan
+from ._resample import _resample_grid
+from ._validation import check_choice, fmt, is_traced, static_int
 
 __all__ = ["resample_labels"]
 
@@ -103,13 +107,27 @@ def resample_labels(
     if (spacing is None) == (reference_shape is None):
         raise ValueError(f"{fn}: give exactly one of spacing and reference_shape")
     if spacing is not None:
-        plan = plan_resample(x.shape, affine, spacing=spacing, anchor=anchor, rounding=rounding)
+        plan = respacing_plan(
+            x.shape,
+            affine,
+            spacing=spacing,
+            out_shape=None,
+            anchor=anchor,
+            rounding=rounding,
+            fn=fn,
+        )
     else:
         if reference_affine is None or reference_shape is None:
             raise ValueError(f"{fn}: reference_shape needs reference_affine")
-        plan = plan_to_reference(
-            x.shape, affine, reference_shape=reference_shape, reference_affine=reference_affine
+        plan = reference_plan(
+            x.shape,
+            affine,
+            reference_shape=reference_shape,
+            reference_affine=reference_affine,
+            fn=fn,
         )
+    # the corner labels and weights of 'linear', or one indicator per label: ~4 arrays
+    check_array(plan.out_shape, np.float32, fn=fn, factor=4)
     if label_values is None:
         if is_traced(labels):
             raise TypeError(
@@ -118,7 +136,17 @@ def resample_labels(
             )
         values = tuple(int(v) for v in np.unique(np.asarray(labels)))
     else:
-        values = tuple(sorted({int(v) for v in label_values}))
+        if isinstance(label_values, (str, bytes)) or is_traced(label_values):
+            raise TypeError(
+                f"{fn}: label_values must be a static sequence of integers; got {fmt(label_values)}"
+            )
+        try:
+            items = [static_int(v, fn=fn, name="label_values entry") for v in label_values]
+        except TypeError:
+            raise TypeError(
+                f"{fn}: label_values must be a sequence of integers; got {fmt(label_values)}"
+            ) from None
+        values = tuple(sorted(set(items)))
         if not values:
             raise ValueError(f"{fn}: label_values must not be empty; got {fmt(label_values)}")
         info = np.iinfo(x.dtype)
@@ -130,8 +158,6 @@ def resample_labels(
 
     sigma: tuple[float, ...] | None = None
     if method == "gaussian":
-        from . import _affine
-
         s_in = _affine.voxel_sizes(plan.in_affine)
         sigma = tuple(float(s) for s in 0.5 * np.asarray(plan.spacing) / s_in)
     geometry = (tuple(map(tuple, np.asarray(plan.index_map).tolist())), plan.out_shape)
@@ -153,22 +179,25 @@ def _resample_labels(
     values: tuple[int, ...],
 ) -> jax.Array:
     """Jitted core; ``geometry`` = (voxel map as nested tuples, output shape), static."""
-    from ._resample import _resample_grid
-
+    fn = "resample_labels"
     index_map = np.asarray(geometry[0])
     out_shape = geometry[1]
     if method == "nearest":
-        return _resample_grid(x, index_map, out_shape, order=0, mode="nearest").astype(x.dtype)
+        return _resample_grid(x, index_map, out_shape, order=0, mode="nearest", fn=fn).astype(
+            x.dtype
+        )
     if method == "linear":
         return _linear_vote(x, values, index_map, out_shape)
 
     def indicator(value: jax.Array) -> jax.Array:
         onehot = (x == value).astype(jnp.float32)
         if sigma is not None:
-            from ._filters import gaussian_filter
-
-            onehot = gaussian_filter(onehot, sigma, mode="nearest")
-        return _resample_grid(onehot, index_map, out_shape, order=1, mode="nearest")
+            axes = tuple(range(onehot.ndim))
+            onehot = _gaussian(
+                onehot, sigma, axes, (0,) * len(axes), None, "nearest", 0.0, 4.0,
+                (None,) * len(axes), fn=fn, native=True,
+            )  # fmt: skip
+        return _resample_grid(onehot, index_map, out_shape, order=1, mode="nearest", fn=fn)
 
     def step(carry: tuple[jax.Array, jax.Array], k: jax.Array):
         best, arg = carry
@@ -210,8 +239,6 @@ def _linear_vote(
     no listed label has weight, every label scores 0 and the first one wins, as in the
     per-label formulation. Cost and memory do not grow with the number of labels.
     """
-    from . import _affine, _interp
-
     nd = len(out_shape)
     taps = []
     if _affine.is_axis_aligned(index_map):

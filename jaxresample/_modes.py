@@ -131,7 +131,9 @@ def per_axis(mode: Any, n: int, *, family: Family, fn: str) -> tuple[Behaviour, 
     """
     if isinstance(mode, str):
         return (resolve(mode, family=family, fn=fn),) * n
-    if not isinstance(mode, Sequence):
+    if isinstance(mode, np.ndarray) and mode.ndim == 1:  # scipy accepts any sequence
+        mode = mode.tolist()
+    if not isinstance(mode, Sequence) or isinstance(mode, bytes):
         raise TypeError(f"{fn}: mode must be a string or a sequence of strings; got {fmt(mode)}")
     if len(mode) != n:
         raise ScipyRuntimeError(

@@ -23,7 +23,15 @@ import numpy as np
 from ._affine import check_affine, invert, is_axis_aligned, voxel_sizes, voxel_to_voxel
 from ._validation import check_choice, concrete_float, fmt, per_axis, static_int
 
-__all__ = ["ANCHORS", "ROUNDINGS", "ResamplePlan", "plan_resample", "plan_to_reference"]
+__all__ = [
+    "ANCHORS",
+    "ROUNDINGS",
+    "ResamplePlan",
+    "plan_resample",
+    "plan_to_reference",
+    "reference_plan",
+    "respacing_plan",
+]
 
 Anchor = Literal["edges", "centers", "first-voxel"]
 Rounding = Literal["round", "floor", "ceil"]
@@ -309,7 +317,23 @@ def plan_resample(
              [0.        , 0.        , 1.99193548, 0.49596774],
              [0.        , 0.        , 0.        , 1.        ]])
     """
-    fn = "plan_resample"
+    return respacing_plan(
+        shape, affine, spacing=spacing, out_shape=out_shape, anchor=anchor, rounding=rounding,
+        fn="plan_resample",
+    )  # fmt: skip
+
+
+def respacing_plan(
+    shape: Sequence[int],
+    affine: Any,
+    *,
+    spacing: float | Sequence[float] | None,
+    out_shape: int | Sequence[int] | None,
+    anchor: Anchor,
+    rounding: Rounding,
+    fn: str,
+) -> ResamplePlan:
+    """:func:`plan_resample` for callers inside the library, whose errors name ``fn``."""
     in_shape = _shape_tuple(shape, fn=fn, name="shape")
     nd = len(in_shape)
     a = check_affine(affine, fn=fn, ndim=nd)
@@ -404,7 +428,21 @@ def plan_to_reference(
              [0., 2., 0.],
              [0., 0., 1.]])
     """
-    fn = "plan_to_reference"
+    return reference_plan(
+        shape, affine, reference_shape=reference_shape, reference_affine=reference_affine,
+        fn="plan_to_reference",
+    )  # fmt: skip
+
+
+def reference_plan(
+    shape: Sequence[int],
+    affine: Any,
+    *,
+    reference_shape: Sequence[int],
+    reference_affine: Any,
+    fn: str,
+) -> ResamplePlan:
+    """:func:`plan_to_reference` for callers inside the library, whose errors name ``fn``."""
     in_shape = _shape_tuple(shape, fn=fn, name="shape")
     nd = len(in_shape)
     ref_shape = _shape_tuple(reference_shape, fn=fn, name="reference_shape")

@@ -19,7 +19,10 @@ import numpy as np
 
 from . import _affine
 from ._dtypes import as_array, compute_dtype
-from ._plan import Anchor, ResamplePlan, Rounding, plan_resample, plan_to_reference
+from ._filters import _gaussian
+from ._geometric import transform_affine
+from ._limits import check_array
+from ._plan import Anchor, ResamplePlan, Rounding, reference_plan, respacing_plan
 from ._validation import check_choice, fmt, is_traced, static_int
 
 __all__ = ["antialias_sigma", "resample_to_reference", "resample_to_spacing"]
@@ -86,15 +89,14 @@ def _per_axis_transform(
     order: int,
     mode: str,
     cval: Any,
+    fn: str,
 ) -> jax.Array:
     """Interpolate the leading ``len(out_shape)`` axes of ``x``; trailing axes are mapped."""
-    from ._geometric import affine_transform
-
     nd = len(out_shape)
 
     def one(v: jax.Array) -> jax.Array:
-        return affine_transform(
-            v, matrix, offset, output_shape=out_shape, order=order, mode=mode, cval=cval
+        return transform_affine(
+            v, matrix, offset, out_shape, None, order, mode, cval, True, fn=fn, native=True
         )
 
     if x.ndim == nd:
@@ -113,6 +115,7 @@ def _apply_axis_aligned(
     orders: tuple[int, ...],
     mode: str,
     cval: Any,
+    fn: str,
 ) -> jax.Array:
     """Resample with a diagonal voxel map (concrete), one group of axes per distinct order."""
     nd = len(out_shape)
@@ -127,7 +130,7 @@ def _apply_axis_aligned(
         d[axes] = shift[axes]
         for a in axes:
             shape[a] = out_shape[a]
-        x = _per_axis_transform(x, s, d, tuple(shape), order=order, mode=mode, cval=cval)
+        x = _per_axis_transform(x, s, d, tuple(shape), order=order, mode=mode, cval=cval, fn=fn)
     return x
 
 
@@ -212,41 +215,59 @@ def resample_to_spacing(
     if oz > 5:
         raise ValueError(f"{fn}: order_z must be in [0, 5]; got {oz}")
     check_choice(sigma_rule, SIGMA_RULES, fn=fn, name="sigma_rule")
-    plan = plan_resample(x.shape[:nd], affine, spacing=spacing, anchor=anchor, rounding=rounding)
+    plan = respacing_plan(
+        x.shape[:nd],
+        affine,
+        spacing=spacing,
+        out_shape=None,
+        anchor=anchor,
+        rounding=rounding,
+        fn=fn,
+    )
+    check_array((*plan.out_shape, *x.shape[nd:]), compute_dtype(x.dtype), fn=fn)
     s_in = _affine.voxel_sizes(plan.in_affine)
     thick = s_in >= float(anisotropy_threshold) * s_in.min()
     orders = tuple(oz if (thick[a] and not thick.all()) else order for a in range(nd))
     if antialias:
-        x = _antialias(x, s_in, plan, rule=sigma_rule)
+        x = _antialias(x, s_in, plan, rule=sigma_rule, fn=fn)
     out = _apply_axis_aligned(
-        x, plan.index_map, plan.out_shape, orders=orders, mode=mode, cval=cval
+        x, plan.index_map, plan.out_shape, orders=orders, mode=mode, cval=cval, fn=fn
     )
     return out, np.array(plan.out_affine)
 
 
-def _antialias(x: jax.Array, s_in: np.ndarray, plan: ResamplePlan, *, rule: SigmaRule):
-    from ._filters import gaussian_filter
-
+def _antialias(
+    x: jax.Array, s_in: np.ndarray, plan: ResamplePlan, *, rule: SigmaRule, fn: str
+) -> jax.Array:
     factors = np.asarray(plan.spacing) / s_in
     sigmas = tuple(antialias_sigma(k, rule=rule) for k in factors)
     axes = tuple(a for a, s in enumerate(sigmas) if s > 0)
     if not axes:
         return x
-    return gaussian_filter(x, tuple(sigmas[a] for a in axes), mode="reflect", axes=axes)
+    return _gaussian(
+        x, tuple(sigmas[a] for a in axes), axes, (0,) * len(axes), None, "reflect", 0.0, 4.0,
+        (None,) * len(axes), fn=fn, native=True,
+    )  # fmt: skip
 
 
 def _resample_grid(
-    x: jax.Array, index_map: np.ndarray, out_shape: tuple[int, ...], *, order: int, mode: str
+    x: jax.Array,
+    index_map: np.ndarray,
+    out_shape: tuple[int, ...],
+    *,
+    order: int,
+    mode: str,
+    fn: str,
 ) -> jax.Array:
     """Resample the leading axes of ``x`` with a concrete voxel map (either path)."""
     nd = len(out_shape)
     if _affine.is_axis_aligned(index_map):
         return _apply_axis_aligned(
-            x, index_map, out_shape, orders=(order,) * nd, mode=mode, cval=0.0
+            x, index_map, out_shape, orders=(order,) * nd, mode=mode, cval=0.0, fn=fn
         )
     m = index_map
     return _per_axis_transform(
-        x, m[:nd, :nd], m[:nd, nd], out_shape, order=order, mode=mode, cval=0.0
+        x, m[:nd, :nd], m[:nd, nd], out_shape, order=order, mode=mode, cval=0.0, fn=fn
     )
 
 
@@ -302,6 +323,10 @@ def resample_to_reference(
     fn = "resample_to_reference"
     x = _as_float_image(image, fn=fn)
     nd = _spatial_ndim(affine, x.ndim, fn=fn)
+    if isinstance(reference_shape, (str, bytes)) or np.ndim(reference_shape) != 1:
+        raise TypeError(
+            f"{fn}: reference_shape must be a sequence of {nd} integers; got {fmt(reference_shape)}"
+        )
     ref_shape = tuple(
         static_int(n, fn=fn, name="reference_shape", minimum=1) for n in reference_shape
     )
@@ -310,19 +335,25 @@ def resample_to_reference(
             f"{fn}: reference_shape must have {nd} entries (the spatial axes); got {ref_shape}"
         )
     order = static_int(order, fn=fn, name="order", minimum=0, maximum=5)
+    check_array((*ref_shape, *x.shape[nd:]), compute_dtype(x.dtype), fn=fn)
     if np.shape(reference_affine) != np.shape(affine):
         raise ValueError(
             f"{fn}: reference_affine must have the shape of affine {np.shape(affine)}; "
             f"got {np.shape(reference_affine)}"
         )
     if not (is_traced(affine) or is_traced(reference_affine)):
-        plan = plan_to_reference(
-            x.shape[:nd], affine, reference_shape=ref_shape, reference_affine=reference_affine
+        plan = reference_plan(
+            x.shape[:nd],
+            affine,
+            reference_shape=ref_shape,
+            reference_affine=reference_affine,
+            fn=fn,
         )
         if _affine.is_axis_aligned(plan.index_map):
             return _apply_axis_aligned(
-                x, plan.index_map, plan.out_shape, orders=(order,) * nd, mode=mode, cval=cval
-            )
+                x, plan.index_map, plan.out_shape, orders=(order,) * nd, mode=mode, cval=cval,
+                fn=fn,
+            )  # fmt: skip
         index_map: Any = plan.index_map
     else:
         a = jnp.asarray(affine, compute_dtype(x.dtype))
@@ -330,4 +361,6 @@ def resample_to_reference(
         index_map = jnp.linalg.solve(a, r)  # output voxel -> input voxel
     matrix = index_map[:nd, :nd]
     offset = index_map[:nd, nd]
-    return _per_axis_transform(x, matrix, offset, ref_shape, order=order, mode=mode, cval=cval)
+    return _per_axis_transform(
+        x, matrix, offset, ref_shape, order=order, mode=mode, cval=cval, fn=fn
+    )

@@ -140,7 +140,7 @@ def smooth(
     sigma = tuple(w / v for w, v in zip(widths, vox, strict=True))
     out = x.dtype if jnp.issubdtype(x.dtype, jnp.inexact) else _dtypes.compute_dtype(x.dtype)
     orders = (0,) * n
-    return _gaussian(x, sigma, spatial, orders, out, mode, cval, truncate, None, fn=fn)
+    return _gaussian(x, sigma, spatial, orders, out, mode, cval, truncate, None, fn=fn, native=True)
 
 
 def gaussian_filter_fft(
@@ -202,7 +202,7 @@ def gaussian_filter_fft(
         check_order(o, fn=fn) for o in _validation.per_axis(order, n, fn=fn, name="order")
     )
     sig, cv, statics, _ = _gaussian_statics(
-        x, sigma, ax, orders, None, mode, cval, truncate, radius, fn=fn, skip=True
+        x, sigma, ax, orders, None, mode, cval, truncate, radius, fn=fn, skip=True, native=True
     )
     return _fft_filter(x, sig, cv, **statics)
 
@@ -212,6 +212,8 @@ def gaussian_filter_fft(
 )
 def _fft_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, work):
     y = x.astype(work)
+    if y.size == 0:  # nothing to filter
+        return y.astype(out_dtype)
     cplx = np.dtype(work).kind == "c"
     between = _truncating(np.dtype(out_dtype), np.dtype(work), _FFT_ULPS)
     for i, axis in enumerate(axes):

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import _correlate, _dtypes, _modes
 from ._compile import cpu_tuned_jit
-from ._validation import ScipyRuntimeError, axes_tuple, static_int
+from ._validation import ScipyRuntimeError, single_axis, static_int
 
 __all__ = ["spline_filter", "spline_filter1d"]
 
@@ -366,7 +366,7 @@ def _prepare(input: Any, order: Any, output: Any, mode: Any, *, fn: str, lowest:
     if jnp.issubdtype(x.dtype, jnp.complexfloating) and out.kind != "c":
         warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
         out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
-    cdt = _dtypes.compute_dtype(x.dtype, out)
+    cdt = _dtypes.twin_dtype(x.dtype, out)
     return x, order, behaviour, out, cdt
 
 
@@ -417,11 +417,11 @@ def spline_filter1d(
     x, order, behaviour, out, cdt = _prepare(input, order, output, mode, fn=fn, lowest=0)
     if x.ndim == 0:
         x = x.reshape(1)
-        (ax,) = axes_tuple(axis, 1, fn=fn, name="axis")
+        single_axis(axis, 1, fn=fn)
         return _spline_filter_jit(
             x, order=order, behaviour=behaviour, axes=(), out_dtype=out, cdt=cdt
         ).reshape(())
-    (ax,) = axes_tuple(axis, x.ndim, fn=fn, name="axis")
+    ax = single_axis(axis, x.ndim, fn=fn)
     return _spline_filter_jit(
         x, order=order, behaviour=behaviour, axes=(ax,), out_dtype=out, cdt=cdt
     )

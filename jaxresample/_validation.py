@@ -27,6 +27,7 @@ __all__ = [
     "per_axis",
     "real_array",
     "real_or_traced",
+    "single_axis",
     "static_int",
 ]
 
@@ -216,6 +217,19 @@ def per_axis(value: Any, n: int, *, fn: str, name: str) -> tuple[Any, ...]:
             f"{name} has {len(items)} entries for {n} axes"
         )
     return items
+
+
+def single_axis(axis: Any, ndim: int, *, fn: str, name: str = "axis") -> int:
+    """One axis (an integer, negative counting from the end) as a non-negative int.
+
+    Raises:
+      TypeError: None, a sequence or a non-integer (scipy: "... cannot be interpreted as an
+        integer").
+      ValueError: out of range.
+    """
+    if axis is None or isinstance(axis, (str, bytes)) or np.ndim(axis) != 0:
+        raise TypeError(f"{fn}: {name} must be one integer; got {fmt(axis)}")
+    return axes_tuple(axis, ndim, fn=fn, name=name)[0]
 
 
 def axes_tuple(axes: Any, ndim: int, *, fn: str, name: str = "axes") -> tuple[int, ...]:

@@ -113,7 +113,7 @@ def _check_dtype(dtype: Any, fn: str, *, allowed: tuple[str, ...] | None) -> np.
         raise TypeError(f"{fn}: dtype must be None or a NumPy dtype; got {dtype!r}") from None
     if allowed is not None and dt.name not in allowed:
         raise ValueError(
-            f"{fn}: dtype must be one a NIfTI file can store, one of {sorted(allowed)}; "
+            f"{fn}: dtype must be one that a NIfTI file can store, one of {sorted(allowed)}; "
             f"got {dt.name}"
         )
     if dt.kind not in "iufc":
