@@ -10,6 +10,7 @@ Needs nothing but Python >= 3.11 and access to the package index::
     python3 tasks.py docs        # Sphinx build with -W
     python3 tasks.py wheel       # build the wheel, install it in a clean venv, import it
     python3 tasks.py bench       # the benchmarks against their peers
+    python3 tasks.py scipy-tests # scipy.ndimage's own tests against the twins (x64)
 
 Extra arguments after the job name go to the underlying command (pytest, the CLI, ...).
 The environment lives in ``.venv`` (override with ``JAXRESAMPLE_VENV``) and is refreshed
@@ -87,6 +88,31 @@ def job_test_x64(args: list[str]) -> None:
     _pytest(args, x64=True)
 
 
+#: scipy tests that fail on purpose (each a documented difference, docs/scipy.md).
+SCIPY_TESTS_DESELECTED = {
+    "scipy/ndimage/tests/test_filters.py::test_gaussian_filter_float16": "float16 is accepted",
+}
+
+
+def job_scipy_tests(args: list[str]) -> None:
+    """scipy.ndimage's own tests against the twins, with JAX_ENABLE_X64=1 (docs/scipy.md)."""
+    ensure_env("test")
+    env = dict(os.environ, JAX_ENABLE_X64="1")
+    modules = [f"scipy.ndimage.tests.test_{m}" for m in ("filters", "interpolation", "splines",
+                                                         "fourier")]  # fmt: skip
+    site = subprocess.run(
+        [PY, "-c", "import scipy, os; print(os.path.dirname(os.path.dirname(scipy.__file__)))"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    deselect = [f"--deselect={site}/{t}" for t in SCIPY_TESTS_DESELECTED]
+    cmd: list[str | Path] = [
+        PY, "-m", "pytest", "-p", "tests.scipy_suite.plugin", "--pyargs", *modules, "-q",
+        "-n", "auto", "-p", "no:cacheprovider", "-o", "addopts=", "-o", "filterwarnings=",
+        *deselect, *args,
+    ]  # fmt: skip
+    _run(cmd, env=env)
+
+
 def job_lint(args: list[str]) -> None:
     ensure_env("lint")
     _run([BIN / "ruff", "check", "."])
@@ -137,6 +163,7 @@ JOBS = {
     "docs": job_docs,
     "wheel": job_wheel,
     "bench": job_bench,
+    "scipy-tests": job_scipy_tests,
 }
 
 

@@ -65,8 +65,15 @@ def host_array(value: Any, *, fn: str, name: str) -> Any:
     converted here, once, as scipy accepts them. Arrays of objects, strings, dates or
     records are refused with a message naming the function.
     """
-    if isinstance(value, jax.Array) or is_traced(value):
+    if isinstance(value, jax.Array):
         return value
+    if is_traced(value):  # a list or tuple holding tracers
+        try:
+            return jnp.asarray(value)
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"{fn}: {name} must be an array of numbers; got {fmt(value)} ({err})"
+            ) from None
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError) as err:  # ragged nested lists and the like

@@ -49,7 +49,10 @@ def _derivative_sum(input, sigma, output, mode, cval, axes, kwargs, *, fn, order
         return _cast(x.astype(_dtypes.twin_dtype(x.dtype, out)), out)
     modes = _validation.per_axis(mode, len(ax), fn=fn, name="mode")
     everything = tuple(range(x.ndim))
-    sigmas = _validation.per_axis(sigma, x.ndim, fn=fn, name="sigma")
+    sigmas = [
+        _validation.real_or_traced(s, fn=fn, name="sigma")
+        for s in _validation.per_axis(sigma, x.ndim, fn=fn, name="sigma")
+    ]
     truncate = kwargs.get("truncate", 4.0)
     radius = kwargs.get("radius")
     terms = []
@@ -257,7 +260,10 @@ def fourier_gaussian(
         raise ValueError(f"{fn}: input must have at least one dimension")
     ax = _validation.single_axis(axis, x.ndim, fn=fn)
     n = _validation.static_int(n, fn=fn, name="n")
-    sigmas = _validation.per_axis(sigma, x.ndim, fn=fn, name="sigma")
+    sigmas = [
+        _validation.real_or_traced(s, fn=fn, name="sigma")
+        for s in _validation.per_axis(sigma, x.ndim, fn=fn, name="sigma")
+    ]
     if output is None:
         default = x.dtype if x.dtype in (np.complex64, np.complex128, np.float32) else np.float64
         out = _dtypes.output_dtype(default, x.dtype, fn=fn)

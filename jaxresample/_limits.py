@@ -29,7 +29,6 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-import jax
 import numpy as np
 
 __all__ = ["INDEX_LIMIT", "check_array", "check_flat_index", "memory_budget"]
@@ -68,6 +67,8 @@ def _physical_memory() -> int | None:
 @functools.lru_cache(maxsize=8)
 def _device_memory(backend: str) -> tuple[int | None, str]:
     """Bytes of memory of the default device of ``backend`` and a name for it."""
+    import jax  # here, not at import: io and the command line import this module
+
     try:
         device = jax.devices(backend)[0]
     except RuntimeError:  # pragma: no cover - the backend just went away
@@ -102,6 +103,8 @@ def memory_budget() -> tuple[int | None, str]:
                 f"{_ENV} must be a number of bytes (e.g. 64G) or 'none'; got {env!r}"
             ) from None
         return int(value), f"{_ENV}={env}"
+    import jax
+
     limit, name = _device_memory(jax.default_backend())
     return limit, f"the {name} memory"
 

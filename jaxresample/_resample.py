@@ -23,7 +23,7 @@ from ._filters import _gaussian
 from ._geometric import transform_affine
 from ._limits import check_array
 from ._plan import Anchor, ResamplePlan, Rounding, reference_plan, respacing_plan
-from ._validation import check_choice, fmt, is_traced, static_int
+from ._validation import check_choice, concrete_float, fmt, is_traced, static_int
 
 __all__ = ["antialias_sigma", "resample_to_reference", "resample_to_spacing"]
 
@@ -51,7 +51,7 @@ def antialias_sigma(factor: float, *, rule: SigmaRule = "fwhm") -> float:
       (0.7355, 0.5)
     """
     check_choice(rule, SIGMA_RULES, fn="antialias_sigma", name="rule")
-    k = float(factor)
+    k = concrete_float(factor, fn="antialias_sigma", name="factor", finite=False)
     if not k > 0 or not math.isfinite(k):
         raise ValueError(f"antialias_sigma: factor must be positive and finite; got {fmt(factor)}")
     if k <= 1.0:

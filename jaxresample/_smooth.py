@@ -39,7 +39,7 @@ def _voxel_sizes(affine: Any, spacing: Any, n: int, *, fn: str) -> tuple[float, 
     elif affine is not None:
         if is_traced(affine):
             raise TypeError(f"{fn}: affine must be concrete (it sets the kernel size)")
-        a = np.asarray(affine, dtype=np.float64)
+        a = _validation.real_array(affine, fn=fn, name="affine")
         if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 2:
             raise ValueError(f"{fn}: affine must be a square (d+1, d+1) matrix; got {fmt(a)}")
         cols = np.sqrt(np.sum(a[:-1, :-1] ** 2, axis=0))

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ._affine import check_affine, voxel_sizes
+from ._limits import check_array
 
 __all__ = ["Volume", "describe", "load_volume", "save_volume"]
 
@@ -215,6 +216,10 @@ def load_volume(path: str | os.PathLike[str], *, dtype: Any = np.float32) -> Vol
             f"{fn}: {str(p)!r} has {len(img.shape)} dimensions (shape {img.shape}); at most "
             f"{_MAX_NDIM} (i, j, k, t) are supported"
         )
+    try:  # a header may declare more voxels than memory can hold (or the file does)
+        check_array(img.shape, dt or img.get_data_dtype(), fn=fn, what="data")
+    except ValueError as err:
+        raise ValueError(f"{err} (declared by the header of {str(p)!r})") from None
     affine = np.asarray(img.affine, dtype=np.float64)
     try:
         affine = check_affine(affine, fn=fn, ndim=3)
