@@ -154,3 +154,18 @@ def test_bad_input_is_a_one_line_error(
         err = capsys.readouterr().err.strip()
         assert err.startswith(f"jaxresample {argv[0]}: error:"), err
         assert len(err.splitlines()) == 1
+
+
+def test_gh14_labels_of_a_big_endian_nifti(tmp_path: Path) -> None:
+    """nibabel's anatomical.nii is big-endian: its labels resample (they used to crash JAX)."""
+    import nibabel as nib
+    from nibabel.testing import data_path
+
+    src = Path(data_path) / "anatomical.nii"
+    assert not np.asanyarray(nib.load(src).dataobj).dtype.isnative
+    out = tmp_path / "labels.nii.gz"
+    assert cli.main(["resample", str(src), str(out), "--spacing", "1", "--labels"]) == 0
+    got = np.asanyarray(nib.load(out).dataobj)
+    assert got.shape == (66, 82, 50)
+    values = np.unique(np.asanyarray(nib.load(src).dataobj))
+    assert set(np.unique(got)) <= set(values)
