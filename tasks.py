@@ -32,6 +32,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("JAXRESAMPLE_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
+# The demo, the README's main job, gets an environment of its own holding only what it
+# installs: a shared one would hide a missing dependency that the test tools happen to
+# provide (nibabel.testing imports pytest).
+DEMO_VENV = Path(os.environ.get("JAXRESAMPLE_DEMO_VENV", ROOT / ".venv-demo"))
 
 # What each job installs: pip arguments on top of the project itself.
 PROFILES: dict[str, list[str]] = {
@@ -50,26 +54,29 @@ def _run(cmd: list[str | Path], **kw: object) -> None:
     subprocess.run([str(c) for c in cmd], check=True, **kw)  # type: ignore[call-overload]
 
 
-def ensure_env(profile: str) -> None:
-    """Create ``VENV`` if needed and install what ``profile`` needs (once per pyproject change)."""
+def ensure_env(profile: str, venv_dir: Path = VENV) -> Path:
+    """Create ``venv_dir`` if needed and install what ``profile`` needs (once per pyproject
+    change); return its ``bin`` folder."""
     if sys.version_info < (3, 11):  # noqa: UP036 - runs before any venv exists
         sys.exit(f"tasks.py: Python >= 3.11 is required, this is {sys.version.split()[0]}")
-    if not PY.exists():
-        print(f"creating virtual environment {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    bindir = venv_dir / ("Scripts" if os.name == "nt" else "bin")
+    py = bindir / "python"
+    if not py.exists():
+        print(f"creating virtual environment {venv_dir}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(venv_dir)
         # PEP 735 dependency groups (`pip install --group`) need pip >= 25.1.
-        _run([PY, "-m", "pip", "install", "-q", "--upgrade", "pip>=25.1"])
+        _run([py, "-m", "pip", "install", "-q", "--upgrade", "pip>=25.1"])
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
-    stamp = VENV / f".installed-{profile}-{digest}"
-    if stamp.exists():
-        return
-    _run([PY, "-m", "pip", "install", "-q", *PROFILES[profile]])
-    stamp.touch()
+    stamp = venv_dir / f".installed-{profile}-{digest}"
+    if not stamp.exists():
+        _run([py, "-m", "pip", "install", "-q", *PROFILES[profile]])
+        stamp.touch()
+    return bindir
 
 
 def job_demo(args: list[str]) -> None:
-    ensure_env("demo")
-    _run([BIN / "jaxresample", "demo", *args])
+    bindir = ensure_env("demo", DEMO_VENV)
+    _run([bindir / "jaxresample", "demo", *args])
 
 
 def _pytest(args: list[str], *, x64: bool) -> None:

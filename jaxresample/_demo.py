@@ -132,6 +132,18 @@ def _oblique(affine: np.ndarray) -> bool:
     return bool(np.any(np.abs(np.abs(cosines).max(axis=0) - 1.0) > 1e-6))
 
 
+def nibabel_example(name: str) -> Path | None:
+    """The path of one of the NIfTI files nibabel ships (``nibabel/tests/data``), or None.
+
+    Found through the package's files, not ``nibabel.testing`` (which imports pytest, absent
+    from an environment that installed only jaxresample).
+    """
+    from importlib.resources import files
+
+    path = Path(str(files("nibabel") / "tests" / "data" / name))
+    return path if path.is_file() else None
+
+
 def run_demo(
     *, input_path: str | None, spacing: tuple[float, ...], order: int, out_dir: str
 ) -> None:
@@ -170,9 +182,11 @@ def run_demo(
         stem="ct_phantom_resampled",
     )
     print()
-    import nibabel.testing
-
-    epi = io.load_volume(Path(str(nibabel.testing.data_path)) / "example4d.nii.gz")
+    example = nibabel_example("example4d.nii.gz")
+    if example is None:
+        print("nibabel's example4d.nii.gz is not installed: skipping the EPI")
+        return
+    epi = io.load_volume(example)
     _one(
         "nibabel's example4d.nii.gz (4-D EPI)",
         epi.data,

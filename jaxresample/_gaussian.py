@@ -289,7 +289,11 @@ def _fourier_gaussian(x, sigmas, *, axis, n, out_dtype, work):
             f = k / n
         else:
             f = np.where(k < (size + 1) // 2, k, k - size) / size
-        factor = jnp.exp(-2.0 * math.pi**2 * sigmas[a] ** 2 * jnp.asarray(f * f, real))
+        # A sigma beyond 1e15 gives the same factors (exp underflows to 0 at every nonzero
+        # frequency, f >= 1 / n): clamping it keeps sigma**2 finite, so the zero frequency
+        # gets exp(-inf * 0) = 1, not NaN.
+        sig = jnp.minimum(jnp.abs(sigmas[a]), jnp.asarray(1e15, real))
+        factor = jnp.exp(-2.0 * math.pi**2 * sig**2 * jnp.asarray(f * f, real))
         shape = [1] * x.ndim
         shape[a] = size
         y = y * factor.reshape(shape).astype(y.dtype)

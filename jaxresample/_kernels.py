@@ -239,15 +239,19 @@ def _bessel_scaled(t: jax.Array, nmax: int, dtype: Any, start: int) -> jax.Array
         return t / (2.0 * k + t * r)
 
     r: Any = jax.lax.fori_loop(0, start - nmax, step, jnp.zeros_like(t))
-    ratios: list[Any] = []
-    for k in range(nmax, 0, -1):
-        r = t / (2.0 * k + t * r)
-        ratios.append(r)
-    ratios.reverse()  # ratios[k-1] = I_k / I_{k-1}
     i0 = i0e(t)
     if nmax == 0:
         return i0[None].astype(dtype)
-    return jnp.concatenate([i0[None], i0 * jnp.cumprod(jnp.stack(ratios))]).astype(dtype)
+
+    def ratio(r: Any, k: Any) -> tuple[Any, Any]:
+        r = t / (2.0 * k + t * r)
+        return r, r
+
+    # k = nmax .. 1 in a scan (a program of constant size, whatever the radius)
+    ks = jnp.arange(nmax, 0, -1).astype(t.dtype)
+    _, ratios = jax.lax.scan(ratio, r, ks)
+    ratios = ratios[::-1]  # ratios[k-1] = I_k / I_{k-1}
+    return jnp.concatenate([i0[None], i0 * jnp.cumprod(ratios)]).astype(dtype)
 
 
 #: The furthest start of the Bessel continued fraction (its steps run in a loop).

@@ -318,6 +318,8 @@ def save_volume(
         raise ValueError(
             f"{fn}: data must have 1 to {_MAX_NDIM} dimensions (i, j, k, t); got shape {x.shape}"
         )
+    if x.size == 0:  # NIfTI has no empty axes: nibabel would write a shape it cannot read back
+        raise ValueError(f"{fn}: data must have at least one voxel along every axis; got {x.shape}")
     a = np.asarray(affine)
     if x.ndim == 2 and a.shape == (3, 3):
         a2 = check_affine(a, fn=fn, ndim=2)

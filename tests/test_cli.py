@@ -169,3 +169,14 @@ def test_gh14_labels_of_a_big_endian_nifti(tmp_path: Path) -> None:
     assert got.shape == (66, 82, 50)
     values = np.unique(np.asanyarray(nib.load(src).dataobj))
     assert set(np.unique(got)) <= set(values)
+
+
+def test_gh15_demo_finds_nibabels_example_without_pytest() -> None:
+    """The demo's environment has no pytest: nibabel.testing (which imports it) is not used."""
+    code = (
+        "import sys; sys.modules['pytest'] = None  # importing pytest now fails\n"
+        "from jaxresample._demo import nibabel_example\n"
+        "print(nibabel_example('example4d.nii.gz'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip().endswith("example4d.nii.gz")

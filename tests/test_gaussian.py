@@ -154,3 +154,10 @@ def test_gh14_derived_filter_errors_name_the_function() -> None:
         gaussian_gradient_magnitude(x, np.nan)
     with pytest.raises(ValueError, match="^gaussian_laplace: cval must be a scalar"):
         gaussian_laplace(x, 1.0, cval=[1, 2])  # type: ignore[arg-type]
+
+
+def test_gh14_fourier_gaussian_of_a_huge_sigma_is_finite() -> None:
+    x = np.ones(6, np.float32)
+    for n in (-1, 10):
+        want = ndi.fourier_gaussian(np.ones(6), 1e30, n=n)
+        np.testing.assert_array_equal(fourier_gaussian(x, 1e30, n=n), want.astype(np.float32))

@@ -438,3 +438,21 @@ def test_io_does_not_import_nibabel_or_jax_at_import() -> None:
         env={**os.environ, "PYTHONWARNINGS": "error"},
     )  # fmt: skip
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_gh14_empty_data_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"^save_volume: data must have at least one voxel"):
+        save_volume(tmp_path / "e.nii.gz", np.zeros((0, 4, 4), np.float32), np.eye(4))
+    assert not list(tmp_path.iterdir())
+
+
+def test_gh14_a_header_declaring_too_many_voxels_is_refused(tmp_path: Path) -> None:
+    import nibabel as nib
+
+    header = nib.Nifti1Header()
+    header.set_data_shape((30000, 30000, 30000))
+    header.set_data_dtype(np.float32)
+    path = tmp_path / "huge.nii"
+    path.write_bytes(header.binaryblock + b"\0" * 4)
+    with pytest.raises(ValueError, match=r"^load_volume: the data of shape \(30000, 30000, 3"):
+        load_volume(path)

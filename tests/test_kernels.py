@@ -197,3 +197,11 @@ def test_high_orders_match_scipy(order: int) -> None:
         got = np.asarray(gaussian_kernel1d(sigma, order=order, radius=r))
         rtol = 1e-10 if FLOAT == np.float64 else 2e-5
         np.testing.assert_allclose(got, want, rtol=0, atol=rtol * np.abs(want).max())
+
+
+def test_gh14_bessel_kernel_of_a_long_radius_compiles_quickly() -> None:
+    start = time.perf_counter()
+    k = gaussian_kernel1d(1.7, order=2, truncate=1000.0, method="bessel")  # radius 1700
+    assert k.shape == (3401,)
+    assert np.all(np.isfinite(np.asarray(k)))
+    assert time.perf_counter() - start < 10.0
