@@ -161,13 +161,15 @@ def test_gh14_labels_of_a_big_endian_nifti(tmp_path: Path) -> None:
     import nibabel as nib
     from nibabel.testing import data_path
 
-    src = Path(data_path) / "anatomical.nii"
-    assert not np.asanyarray(nib.load(src).dataobj).dtype.isnative
+    src = Path(str(data_path)) / "anatomical.nii"
+    image: Any = nib.load(src)
+    assert not np.asanyarray(image.dataobj).dtype.isnative
     out = tmp_path / "labels.nii.gz"
     assert cli.main(["resample", str(src), str(out), "--spacing", "1", "--labels"]) == 0
-    got = np.asanyarray(nib.load(out).dataobj)
+    result: Any = nib.load(out)
+    got = np.asanyarray(result.dataobj)
     assert got.shape == (66, 82, 50)
-    values = np.unique(np.asanyarray(nib.load(src).dataobj))
+    values = np.unique(np.asanyarray(image.dataobj))
     assert set(np.unique(got)) <= set(values)
 
 
