@@ -94,7 +94,8 @@ def _data(draw: Any, shape: tuple[int, ...], dtype: str, *, small_ints: bool = T
     if dtype == "str":
         return np.nan_to_num(x).astype(str), True
     if dtype == "complex64":
-        return (x + 0.5j * x).astype(np.complex64), finite
+        with np.errstate(invalid="ignore"):  # inf * 0.5j
+            return (x + 0.5j * x).astype(np.complex64), finite
     with np.errstate(invalid="ignore"):
         return x.astype(dtype), finite
 
