@@ -356,7 +356,7 @@ class Runner:
         if self._proc is None or not self._proc.is_alive():
             self._start()
         self._conn.send((name, call))
-        answers = []
+        answers: list[dict[str, Any]] = []
         for _ in range(2):  # our answer, then the comparison with scipy
             if not self._conn.poll(HANG_S):
                 self.close(kill=True)
