@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +81,10 @@ def _figure(path: Path, before: np.ndarray, sp_before, after: np.ndarray, sp_aft
     plt.close(fig)
 
 
-def _one(name: str, data: np.ndarray, affine: np.ndarray, *, spacing, order, dest: Path, stem):
+def _one(
+    name: str, data: np.ndarray, affine: np.ndarray, *, spacing, order, mode, cval, dest: Path,
+    stem, say,
+):  # fmt: skip
     import jax
     import nibabel as nib
 
@@ -91,21 +96,27 @@ def _one(name: str, data: np.ndarray, affine: np.ndarray, *, spacing, order, des
         raise ValueError(f"{name}: the affine has non-finite entries")
 
     def run(v):
-        return resample_to_spacing(v, affine, spacing, order=order, mode="nearest")
+        return resample_to_spacing(v, affine, spacing, order=order, mode=mode, cval=cval)
 
     x = jax.device_put(data)
+    t0 = time.perf_counter()
     run(x)[0].block_until_ready()  # compile once, time the second run
+    say(f"compile  {time.perf_counter() - t0:7.3f} s  {name} (and a first run)")
     t0 = time.perf_counter()
     out, out_affine = run(x)
     out = np.asarray(out.block_until_ready())
     seconds = time.perf_counter() - t0
+    say(f"resample {seconds:7.3f} s  {name}")
 
+    dest.mkdir(parents=True, exist_ok=True)  # only now: a failed load leaves no empty folder
+    t0 = time.perf_counter()
     nifti = io.save_volume(dest / f"{stem}.nii.gz", out, out_affine, overwrite=True)
     png = dest / f"{stem}.png"
     s_in = voxel_sizes(affine)
     s_out = voxel_sizes(out_affine)
     first = (slice(None),) * 3 + (0,) * (data.ndim - 3)  # the first volume of a series
     _figure(png, data[first], s_in, out[first], s_out)
+    say(f"save     {time.perf_counter() - t0:7.3f} s  {nifti}, {png.name}")
 
     def fmt(v) -> str:
         return " x ".join(f"{float(a):.6g}" for a in v)
@@ -144,8 +155,19 @@ def nibabel_example(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def _quiet(text: str) -> None:
+    pass
+
+
 def run_demo(
-    *, input_path: str | None, spacing: tuple[float, ...], order: int, out_dir: str
+    *,
+    input_path: str | None,
+    spacing: tuple[float, ...],
+    order: int,
+    out_dir: str,
+    mode: str = "nearest",
+    cval: float = 0.0,
+    say: Callable[[str], None] = _quiet,
 ) -> None:
     """Resample and write ``<out_dir>/<name>.nii.gz`` and ``<out_dir>/<name>.png``.
 
@@ -155,9 +177,15 @@ def run_demo(
     from . import io
 
     dest = Path(out_dir)
-    dest.mkdir(parents=True, exist_ok=True)
+    if dest.exists() and not dest.is_dir():
+        raise NotADirectoryError(f"--out-dir {out_dir!r} exists and is not a directory")
+    opts: dict[str, Any] = dict(
+        spacing=spacing, order=order, mode=mode, cval=cval, dest=dest, say=say
+    )
     if input_path is not None:
+        t0 = time.perf_counter()
         vol = io.load_volume(input_path)
+        say(f"load     {time.perf_counter() - t0:7.3f} s  {input_path}")
         if vol.data.ndim not in (3, 4):
             raise ValueError(f"{input_path}: expected a 3-D or 4-D volume, got {vol.data.shape}")
         stem = Path(input_path).name.removesuffix(".gz").removesuffix(".nii") + "_resampled"
@@ -165,10 +193,8 @@ def run_demo(
             os.fspath(input_path),
             vol.data,
             vol.affine,
-            spacing=spacing,
-            order=order,
-            dest=dest,
             stem=stem,
+            **opts,
         )
         return
     data, affine = ct_phantom()
@@ -176,10 +202,8 @@ def run_demo(
         "synthetic CT phantom",
         data,
         affine,
-        spacing=spacing,
-        order=order,
-        dest=dest,
         stem="ct_phantom_resampled",
+        **opts,
     )
     print()
     example = nibabel_example("example4d.nii.gz")
@@ -191,8 +215,6 @@ def run_demo(
         "nibabel's example4d.nii.gz (4-D EPI)",
         epi.data,
         epi.affine,
-        spacing=spacing,
-        order=order,
-        dest=dest,
         stem="example4d_resampled",
+        **opts,
     )

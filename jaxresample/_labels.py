@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _affine, _interp
+from . import _affine, _choices, _interp
 from ._coords import affine_coordinates
 from ._dtypes import host_array
 from ._filters import _gaussian
@@ -21,8 +21,8 @@ from ._validation import check_choice, fmt, is_traced, static_int
 
 __all__ = ["resample_labels"]
 
-Method = Literal["nearest", "linear", "gaussian"]
-METHODS: tuple[Method, ...] = ("nearest", "linear", "gaussian")
+Method = _choices.LabelMethod
+METHODS: tuple[Method, ...] = _choices.LABEL_METHODS
 
 
 def resample_labels(

@@ -15,12 +15,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import numpy as np
 
+from . import _choices
 from ._affine import check_affine, invert, is_axis_aligned, voxel_sizes, voxel_to_voxel
+from ._choices import Anchor, Rounding
 from ._validation import check_choice, concrete_float, fmt, per_axis, static_int
 
 __all__ = [
@@ -33,13 +35,11 @@ __all__ = [
     "respacing_plan",
 ]
 
-Anchor = Literal["edges", "centers", "first-voxel"]
-Rounding = Literal["round", "floor", "ceil"]
 
 #: The ways an output grid can be anchored to the input grid.
-ANCHORS: tuple[Anchor, ...] = ("edges", "centers", "first-voxel")
+ANCHORS: tuple[Anchor, ...] = _choices.ANCHORS
 #: The rules turning a fractional output size into a number of voxels.
-ROUNDINGS: tuple[Rounding, ...] = ("round", "floor", "ceil")
+ROUNDINGS: tuple[Rounding, ...] = _choices.ROUNDINGS
 
 #: A fractional size within this relative distance of an integer counts as that integer, so
 #: float noise (``399.99999999999994``) neither floors to 399 nor ceils ``2.0000000001`` to 3.
@@ -223,6 +223,8 @@ def _count(x: float, rounding: str, *, minimum: int = 1) -> int:
     x = _snap(x)
     if rounding == "round":
         m = math.floor(x + 0.5)  # half up: 123.5 -> 124 (the seed's 247 / 2)
+    elif rounding == "half-even":
+        m = round(x)  # Python's and NumPy's round: 48.5 -> 48, 49.5 -> 50
     elif rounding == "floor":
         m = math.floor(x)
     else:
@@ -268,11 +270,17 @@ def plan_resample(
         the spacing is exactly the requested one (SimpleITK's ``ResampleImageFilter``
         default); ``m = rounding(n * s / spacing)``, ``c = spacing / s``, ``d = 0``. The
         far edge moves by up to half an output voxel ('round').
+      * ``anchor='first-voxel-centers'``: as ``'first-voxel'`` (origin kept, exact
+        spacing), but the size counts the voxel centres that fit in the span of the input's
+        centres, ``m = rounding((n - 1) * s / spacing + 1)``: MONAI's ``Spacing`` grid
+        (its ``compute_shape_offset``, with ``rounding='half-even'``).
 
-      ``rounding='round'`` rounds half up (``floor(x + 0.5)``: 123.5 gives 124), ``'floor'``
-      and ``'ceil'`` as named; a count within ``1e-9`` (relative) of an integer is taken as
-      that integer first, so float noise never adds or drops a voxel. An output axis always
-      has at least one voxel. The output shape depends only on the shape, affine and
+      ``rounding='round'`` rounds half up (``floor(x + 0.5)``: 123.5 gives 124);
+      ``'half-even'`` rounds half to even as Python's ``round`` and ``np.round`` (48.5 gives
+      48), the rule of the SimpleITK recipe (``int(round(n * s / t))``), nnU-Net and MONAI;
+      ``'floor'`` and ``'ceil'`` as named. A count within ``1e-9`` (relative) of an integer
+      is taken as that integer first, so float noise never adds or drops a voxel. An output
+      axis always has at least one voxel. The output shape depends only on the shape, affine and
       options: an image and its label map on the same grid always get the same plan.
 
       Oblique affines: ``spacing`` is the voxel size along the affine's own voxel axes;
@@ -288,9 +296,10 @@ def plan_resample(
         Static: it decides the output shape.
       out_shape: output shape, one positive int per axis or one for all. Static. (Named
         ``out_shape`` rather than ``shape`` because ``shape`` is the input's.)
-      anchor: ``'edges'``, ``'centers'`` or ``'first-voxel'``, see above. Static.
-      rounding: ``'round'``, ``'floor'`` or ``'ceil'``, see above; unused with
-        ``out_shape``. Static.
+      anchor: ``'edges'``, ``'centers'``, ``'first-voxel'`` or ``'first-voxel-centers'``,
+        see above. Static.
+      rounding: ``'round'``, ``'half-even'``, ``'floor'`` or ``'ceil'``, see above; unused
+        with ``out_shape``. Static.
 
     Returns:
       A :class:`ResamplePlan`.
@@ -350,8 +359,8 @@ def respacing_plan(
         target = _spacing_tuple(spacing, nd, fn=fn, name="spacing")
         sizes = []
         for n, s, t in zip(in_shape, s_in, target, strict=True):
-            if anchor == "centers" and n > 1:  # count the spans between centres
-                sizes.append(_count((n - 1) * s / t, rounding, minimum=0) + 1)
+            if anchor == "first-voxel-centers" or (anchor == "centers" and n > 1):
+                sizes.append(_count((n - 1) * s / t + 1.0, rounding))
             else:
                 sizes.append(_count(n * s / t, rounding))
         m_shape = tuple(sizes)
@@ -361,11 +370,13 @@ def respacing_plan(
     index_map = np.eye(nd + 1)
     reached = np.empty(nd)
     for ax, (n, m, s) in enumerate(zip(in_shape, m_shape, s_in, strict=True)):
-        if anchor == "first-voxel":
+        if anchor in ("first-voxel", "first-voxel-centers"):
             if target is not None and abs(target[ax] - s) > 1e-12 * s:
                 c, d, r = target[ax] / s, 0.0, target[ax]
             elif target is not None:
                 c, d, r = 1.0, 0.0, s
+            elif anchor == "first-voxel-centers" and n > 1 and m > 1:
+                c, d, r = (n - 1) / (m - 1), 0.0, s * (n - 1) / (m - 1)
             else:
                 c, d, r = n / m, 0.0, s * n / m
         elif anchor == "centers" and n > 1 and m > 1:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _affine
-from ._dtypes import as_array, compute_dtype
+from . import _affine, _choices
+from ._dtypes import as_array, cast_result, compute_dtype
 from ._filters import _gaussian
 from ._geometric import transform_affine
 from ._limits import check_array
@@ -27,8 +27,8 @@ from ._validation import check_choice, concrete_float, fmt, is_traced, static_in
 
 __all__ = ["antialias_sigma", "resample_to_reference", "resample_to_spacing"]
 
-SigmaRule = Literal["fwhm", "skimage"]
-SIGMA_RULES: tuple[SigmaRule, ...] = ("fwhm", "skimage")
+SigmaRule = _choices.SigmaRule
+SIGMA_RULES: tuple[SigmaRule, ...] = _choices.SIGMA_RULES
 
 
 def antialias_sigma(factor: float, *, rule: SigmaRule = "fwhm") -> float:
@@ -63,8 +63,44 @@ def antialias_sigma(factor: float, *, rule: SigmaRule = "fwhm") -> float:
 
 
 def _as_float_image(image: Any, *, fn: str) -> jax.Array:
-    x = as_array(image, fn=fn, name="image", complex_ok=False)
+    x = as_array(image, fn=fn, name="image")
     return x.astype(compute_dtype(x.dtype)) if x.dtype.kind in "iu" else x
+
+
+def _result_dtype(dtype: Any, image_dtype: np.dtype, *, clip: Any, fn: str) -> np.dtype | None:
+    """Check ``dtype=`` and ``clip=`` before any work; None keeps the floating result."""
+    if not isinstance(clip, bool):
+        raise TypeError(f"{fn}: clip must be a bool; got {fmt(clip)}")
+    is_complex = image_dtype.kind == "c"
+    if clip and is_complex:
+        raise ValueError(f"{fn}: clip=True needs a real image; got dtype {image_dtype}")
+    if dtype is None:
+        return None
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{fn}: dtype must be None or a NumPy dtype; got {fmt(dtype)}") from None
+    if dt.kind not in "iufc":
+        raise TypeError(f"{fn}: dtype must be a numeric dtype; got {dt}")
+    if is_complex and dt.kind != "c":
+        raise ValueError(
+            f"{fn}: dtype {dt} would drop the imaginary part of the complex image; pass a "
+            "complex dtype or None"
+        )
+    return dt
+
+
+def _finish(
+    out: jax.Array, image: jax.Array, dt: np.dtype | None, *, clip: bool, mode: str, cval: Any
+) -> jax.Array:
+    """Clip to the input's range (with ``cval`` for the constant modes), then cast."""
+    if clip:
+        lo, hi = jnp.nanmin(image).astype(out.dtype), jnp.nanmax(image).astype(out.dtype)
+        if mode in ("constant", "grid-constant"):  # the fill value is part of the range
+            c = jnp.asarray(cval, out.dtype)
+            lo, hi = jnp.minimum(lo, c), jnp.maximum(hi, c)
+        out = jnp.clip(out, lo, hi)
+    return out if dt is None else cast_result(out, dt, rule="round")
 
 
 def _spatial_ndim(affine: Any, image_ndim: int, *, fn: str) -> int:
@@ -148,6 +184,8 @@ def resample_to_spacing(
     rounding: Rounding = "round",
     antialias: bool = False,
     sigma_rule: SigmaRule = "fwhm",
+    clip: bool = False,
+    dtype: Any = None,
 ) -> tuple[jax.Array, np.ndarray]:
     """Resample a volume to a new voxel spacing, preserving its physical extent.
 
@@ -160,7 +198,8 @@ def resample_to_spacing(
       come first in nibabel order; extra trailing axes (time, channels) are carried along.
 
     Args:
-      image: array of shape ``(*spatial, *extra)``; integer inputs are computed in float.
+      image: array of shape ``(*spatial, *extra)``; integer inputs are computed in float,
+        complex ones (MRI k-space images, phase) per part.
       affine: ``(ndim + 1, ndim + 1)`` voxel-to-world matrix (3x3 for 2-D, 4x4 for 3-D);
         concrete (it decides the output shape).
       spacing: output voxel size in mm, one value or one per spatial axis. Static.
@@ -173,18 +212,25 @@ def resample_to_spacing(
       mode: boundary mode (scipy's names, see :ref:`modes`); the default ``'nearest'``
         continues the edge voxels, so no rim of ``cval`` appears. Static.
       cval: fill value of the constant modes (e.g. -1024 for CT air). Traced.
-      anchor: ``'edges'``, ``'centers'`` or ``'first-voxel'`` (see
-        :func:`jaxresample.plan_resample`). Static.
-      rounding: ``'round'``, ``'floor'`` or ``'ceil'``. Static.
+      anchor: ``'edges'``, ``'centers'``, ``'first-voxel'`` or ``'first-voxel-centers'``
+        (see :func:`jaxresample.plan_resample`). Static.
+      rounding: ``'round'``, ``'half-even'``, ``'floor'`` or ``'ceil'``. Static.
       antialias: smooth the downsampled axes with a Gaussian first (reflecting borders,
         never zero padding). Static.
       sigma_rule: σ rule of the anti-aliasing, see :func:`antialias_sigma`. Static.
+      clip: clip the result to the input's range (with ``cval`` for the constant modes),
+        as scikit-image's ``clip=True``: spline overshoot never leaves it (a cubic spline
+        takes -1024 HU air next to bone below -1024 otherwise). Static.
+      dtype: dtype of the result; None (default) keeps the floating result. Integer dtypes
+        are rounded half away from zero and saturated (``dtype=image.dtype`` keeps an int16
+        CT int16, SimpleITK's default). Static.
 
     Returns:
-      ``(data, affine)``: the resampled floating array and its 4x4 (or 3x3) affine.
+      ``(data, affine)``: the resampled array and its 4x4 (or 3x3) affine.
 
     Raises:
-      ValueError: bad affine, spacing, order, anchor, rounding or mode.
+      ValueError: bad affine, spacing, order, anchor, rounding or mode; a real ``dtype`` or
+        ``clip=True`` for a complex image.
       TypeError: a traced affine or spacing (they decide the output shape; use
         :func:`resample_to_reference` for traced geometry).
 
@@ -209,6 +255,7 @@ def resample_to_spacing(
             "resample_to_reference"
         )
     x = _as_float_image(image, fn=fn)
+    dt = _result_dtype(dtype, np.dtype(x.dtype), clip=clip, fn=fn)
     nd = _spatial_ndim(affine, x.ndim, fn=fn)
     order = static_int(order, fn=fn, name="order", minimum=0, maximum=5)
     oz = order if order_z is None else static_int(order_z, fn=fn, name="order_z", minimum=0)
@@ -228,12 +275,13 @@ def resample_to_spacing(
     s_in = _affine.voxel_sizes(plan.in_affine)
     thick = s_in >= float(anisotropy_threshold) * s_in.min()
     orders = tuple(oz if (thick[a] and not thick.all()) else order for a in range(nd))
+    source = x
     if antialias:
         x = _antialias(x, s_in, plan, rule=sigma_rule, fn=fn)
     out = _apply_axis_aligned(
         x, plan.index_map, plan.out_shape, orders=orders, mode=mode, cval=cval, fn=fn
     )
-    return out, np.array(plan.out_affine)
+    return _finish(out, source, dt, clip=clip, mode=mode, cval=cval), np.array(plan.out_affine)
 
 
 def _antialias(
@@ -280,6 +328,8 @@ def resample_to_reference(
     order: int = 3,
     mode: str = "nearest",
     cval: Any = 0.0,
+    clip: bool = False,
+    dtype: Any = None,
 ) -> jax.Array:
     """Resample a volume onto the grid of a reference volume (any affines).
 
@@ -300,9 +350,11 @@ def resample_to_reference(
       order: B-spline order 0–5. Static.
       mode: boundary mode (scipy's names). Static.
       cval: fill value of the constant modes. Traced.
+      clip: clip the result to the input's range, see :func:`resample_to_spacing`. Static.
+      dtype: dtype of the result, see :func:`resample_to_spacing`. Static.
 
     Returns:
-      A floating array of shape ``(*reference_shape, *extra)``.
+      An array of shape ``(*reference_shape, *extra)``, floating unless ``dtype`` is given.
 
     Raises:
       ValueError: bad or singular affines, a reference shape of the wrong length.
@@ -322,6 +374,7 @@ def resample_to_reference(
     """
     fn = "resample_to_reference"
     x = _as_float_image(image, fn=fn)
+    dt = _result_dtype(dtype, np.dtype(x.dtype), clip=clip, fn=fn)
     nd = _spatial_ndim(affine, x.ndim, fn=fn)
     if isinstance(reference_shape, (str, bytes)) or np.ndim(reference_shape) != 1:
         raise TypeError(
@@ -350,17 +403,19 @@ def resample_to_reference(
             fn=fn,
         )
         if _affine.is_axis_aligned(plan.index_map):
-            return _apply_axis_aligned(
+            out = _apply_axis_aligned(
                 x, plan.index_map, plan.out_shape, orders=(order,) * nd, mode=mode, cval=cval,
                 fn=fn,
             )  # fmt: skip
+            return _finish(out, x, dt, clip=clip, mode=mode, cval=cval)
         index_map: Any = plan.index_map
     else:
-        a = jnp.asarray(affine, compute_dtype(x.dtype))
-        r = jnp.asarray(reference_affine, compute_dtype(x.dtype))
+        a = jnp.asarray(affine, np.finfo(compute_dtype(x.dtype)).dtype)
+        r = jnp.asarray(reference_affine, np.finfo(compute_dtype(x.dtype)).dtype)
         index_map = jnp.linalg.solve(a, r)  # output voxel -> input voxel
     matrix = index_map[:nd, :nd]
     offset = index_map[:nd, nd]
-    return _per_axis_transform(
+    out = _per_axis_transform(
         x, matrix, offset, ref_shape, order=order, mode=mode, cval=cval, fn=fn
     )
+    return _finish(out, x, dt, clip=clip, mode=mode, cval=cval)

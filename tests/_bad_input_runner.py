@@ -78,6 +78,19 @@ def _file(spec: File, folder: Path) -> Path:
         img = nib.Nifti1Image(data.astype(">i2"), np.eye(4))
         img.header.set_data_dtype(">i2")
         nib.save(img, path)
+    elif spec.kind == "mgz":
+        path = path.with_name(path.name.split(".")[0] + ".mgz")
+        nib.save(nib.MGHImage(data, np.diag([2.0, 2.0, 3.0, 1.0])), path)
+    elif spec.kind == "new-mgz":
+        path = path.with_name(path.name.split(".")[0] + ".mgz")
+    elif spec.kind == "complex":
+        nib.save(nib.Nifti1Image(data * (1 + 1j), np.eye(4)), path)
+    elif spec.kind == "negative-dim":
+        header = nib.Nifti1Header()
+        header.set_data_dtype(np.float32)
+        header["dim"][:4] = [3, -5, 2, 2]
+        path = path.with_suffix("").with_suffix(".nii")
+        path.write_bytes(header.binaryblock + b"\0" * 4)
     elif spec.kind == "directory":
         path.mkdir()
     elif spec.kind == "garbage":

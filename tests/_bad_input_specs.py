@@ -289,8 +289,8 @@ def _volume(draw: Any, **kw: Any) -> Any:
 @spec("plan_resample")
 def _plan(draw: Any) -> Call:
     kw: dict[str, Any] = dict(
-        anchor=draw(one(["edges", "centers", "first-voxel"], ["x"])),
-        rounding=draw(one(["round", "floor", "ceil"], ["up"])),
+        anchor=draw(one(["edges", "centers", "first-voxel", "first-voxel-centers"], ["x"])),
+        rounding=draw(one(["round", "half-even", "floor", "ceil"], ["up"])),
     )
     if draw(st.booleans()):
         kw["spacing"] = draw(spacings)
@@ -311,7 +311,8 @@ def _plan_ref(draw: Any) -> Call:
 def _respacing(draw: Any) -> Call:
     x, _, _ = _volume(draw)
     kw = dict(order=draw(orders), mode=draw(modes), cval=draw(cvals), antialias=draw(st.booleans()),
-              order_z=draw(one([None, None, 1], [9])))  # fmt: skip
+              order_z=draw(one([None, None, 1], [9])), clip=draw(one([False, True], [1, "yes"])),
+              dtype=draw(one([None, None, "int16", "float32"], ["bool", "x"])))  # fmt: skip
     return _call((x, draw(affines), draw(spacings)), kw, oracle=False)
 
 
@@ -320,7 +321,8 @@ def _reference(draw: Any) -> Call:
     x, _, _ = _volume(draw)
     kw = dict(reference_shape=draw(one([(3, 4, 2)], [(3, 4), None, (10**4,) * 3])),
               reference_affine=draw(affines), order=draw(orders), mode=draw(modes),
-              cval=draw(cvals))  # fmt: skip
+              cval=draw(cvals), clip=draw(one([False, True], [None])),
+              dtype=draw(one([None, None, "int8"], ["str"])))  # fmt: skip
     return _call((x, draw(affines)), kw, oracle=False)
 
 
@@ -351,8 +353,9 @@ def _antialias(draw: Any) -> Call:
 
 @spec("io.load_volume")
 def _load(draw: Any) -> Call:
-    kind = draw(one(["good", "big-endian"], ["missing", "directory", "garbage", "truncated",
-                                             "huge-header", "not-nifti-name"]))  # fmt: skip
+    kind = draw(one(["good", "big-endian", "mgz", "complex"],
+                    ["missing", "directory", "garbage", "truncated", "huge-header",
+                     "not-nifti-name", "negative-dim"]))  # fmt: skip
     dtype = draw(one([np.float32, None, np.int16, np.uint8, "complex64"], ["x", bool]))
     return _call((File(kind),), dict(dtype=dtype), oracle=False)
 
@@ -360,7 +363,7 @@ def _load(draw: Any) -> Call:
 @spec("io.save_volume")
 def _save(draw: Any) -> Call:
     data, _, _ = _volume(draw)
-    kind = draw(one(["new"], ["exists", "no-directory", "bad-suffix"]))
+    kind = draw(one(["new", "new-mgz"], ["exists", "no-directory", "bad-suffix", "directory"]))
     kw = dict(dtype=draw(one([None, None, np.int16, np.float64], [np.float16, "x"])),
               overwrite=draw(one([False, True], ["yes"])))  # fmt: skip
     return _call((File(kind), data, draw(affines)), kw, oracle=False)

@@ -60,7 +60,10 @@ def test_demo_missing_input_is_a_one_line_error(
     code = cli.main(["demo", "--input", str(tmp_path / "nope.nii.gz"), "--out-dir", str(tmp_path)])
     assert code == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("jaxresample demo: error:") and "nope.nii.gz" in err
+    assert (
+        err.startswith("jaxresample demo: cannot run the demo, no such file")
+        and "nope.nii.gz" in err
+    )
     assert len(err.splitlines()) == 1
 
 
@@ -93,7 +96,7 @@ def test_resample_spacing_round_trip(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "(5 x 4 x 6" not in capsys.readouterr().out  # one summary line, shapes with ' x '
     # Refuses to overwrite without --force, then replaces with it.
     assert cli.main(["resample", str(src), str(out), "--spacing", "2"]) == 1
-    assert "exists; pass --force to replace it" in capsys.readouterr().err
+    assert "exists (pass --force to replace it)" in capsys.readouterr().err
     assert cli.main(["resample", str(src), str(out), "--spacing", "2", "--force"]) == 0
     # Back onto the original grid: exact shape and affine.
     back = tmp_path / "back.nii"
@@ -127,7 +130,7 @@ def test_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "LAS" in out and "int16" in out
 
 
-@pytest.mark.parametrize("case", ["missing", "not-nifti", "5d", "non-finite"])
+@pytest.mark.parametrize("case", ["missing", "not-nifti", "6d", "non-finite"])
 def test_bad_input_is_a_one_line_error(
     case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -135,8 +138,8 @@ def test_bad_input_is_a_one_line_error(
     if case == "not-nifti":
         path = tmp_path / "x.txt"
         path.write_text("hello")
-    elif case == "5d":
-        _write(path, np.zeros((2, 2, 2, 2, 2), np.float32), np.eye(4))
+    elif case == "6d":
+        _write(path, np.zeros((2, 2, 2, 2, 2, 2), np.float32), np.eye(4))
     elif case == "non-finite":
         import nibabel as nib
 
@@ -152,7 +155,7 @@ def test_bad_input_is_a_one_line_error(
     ):
         assert cli.main(argv) == 1
         err = capsys.readouterr().err.strip()
-        assert err.startswith(f"jaxresample {argv[0]}: error:"), err
+        assert err.startswith(f"jaxresample {argv[0]}: cannot read {path}, "), err
         assert len(err.splitlines()) == 1
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from nibabel.testing import data_path
 
-from jaxresample import io
+from jaxresample import _formats
 from jaxresample.io import Volume, describe, load_volume, save_volume
 
 ANATOMICAL = Path(str(data_path)) / "anatomical.nii"  # 33 x 41 x 25 int16, LAS, codes 2/2
@@ -141,12 +141,12 @@ def test_resampled_ct_is_float32_unless_an_integer_dtype_is_asked(tmp_path: Path
 
 def test_integer_cast_is_exact_and_saturates_without_warnings() -> None:
     x = np.array([8388609.0, -8388609.0, 2.0**31, -(2.0**31) - 5, 2147483520.0], np.float32)
-    got = io._to_dtype(x, np.dtype(np.int32))
+    got = _formats.to_dtype(x, np.dtype(np.int32))
     assert got.tolist() == [8388609, -8388609, 2**31 - 1, -(2**31), 2147483520]
-    assert io._to_dtype(np.array([300, -5], np.int32), np.dtype(np.uint8)).tolist() == [255, 0]
-    assert io._to_dtype(np.array([1.0 + 2j]), np.dtype(np.float32)).tolist() == [1.0]
-    assert io._to_dtype(np.array([2.5 + 2j]), np.dtype(np.int8)).tolist() == [3]
-    assert io._to_dtype(np.array([np.inf, -np.inf]), np.dtype(np.int64)).tolist() == [
+    assert _formats.to_dtype(np.array([300, -5], np.int32), np.dtype(np.uint8)).tolist() == [255, 0]
+    assert _formats.to_dtype(np.array([1.0 + 2j]), np.dtype(np.float32)).tolist() == [1.0]
+    assert _formats.to_dtype(np.array([2.5 + 2j]), np.dtype(np.int8)).tolist() == [3]
+    assert _formats.to_dtype(np.array([np.inf, -np.inf]), np.dtype(np.int64)).tolist() == [
         2**63 - 1,
         -(2**63),
     ]
@@ -210,7 +210,8 @@ def test_load_matches_nibabel(path: Path) -> None:
     np.testing.assert_array_equal(vol.data, img.get_fdata().astype(np.float32))
     np.testing.assert_array_equal(vol.affine, img.affine)
     raw = load_volume(path, dtype=None)
-    assert raw.data.dtype == img.get_data_dtype()
+    assert raw.data.dtype == img.get_data_dtype().newbyteorder("=")  # native byte order
+    assert raw.data.dtype.isnative
     np.testing.assert_array_equal(raw.data, np.asanyarray(img.dataobj))
     assert isinstance(vol.header, nib.Nifti1Header)
     f64 = load_volume(str(path), dtype=np.float64)
@@ -314,14 +315,11 @@ def test_load_errors(tmp_path: Path) -> None:
         load_volume(missing)
     assert info.value.filename == str(missing) and str(missing) in str(info.value)
     (tmp_path / "text.nii").write_text("not a nifti file at all" * 20)
-    with pytest.raises(ValueError, match="load_volume: .*text.nii.*not a readable NIfTI"):
+    with pytest.raises(ValueError, match="load_volume: .*text.nii.*not an image file nibabel"):
         load_volume(tmp_path / "text.nii")
     (tmp_path / "notes.txt").write_text("hello")
-    with pytest.raises(ValueError, match="not a readable NIfTI"):
+    with pytest.raises(ValueError, match="not an image file nibabel can read"):
         load_volume(tmp_path / "notes.txt")
-    nib.save(nib.MGHImage(np.zeros((2, 2, 2), np.float32), np.eye(4)), tmp_path / "v.mgz")
-    with pytest.raises(ValueError, match="not a NIfTI-1/2 file .* as MGHImage"):
-        load_volume(tmp_path / "v.mgz")
     with pytest.raises(IsADirectoryError):
         load_volume(tmp_path)
     with pytest.raises(TypeError, match="load_volume: path must be a str"):
@@ -330,9 +328,10 @@ def test_load_errors(tmp_path: Path) -> None:
         load_volume(ANATOMICAL, dtype=np.bool_)
 
 
-def test_load_refuses_five_dimensions(tmp_path: Path) -> None:
-    nib.save(nib.Nifti1Image(np.zeros((2, 2, 2, 1, 3), np.float32), np.eye(4)), tmp_path / "v.nii")
-    with pytest.raises(ValueError, match=r"5 dimensions \(shape \(2, 2, 2, 1, 3\)\); at most 4"):
+def test_load_refuses_six_dimensions(tmp_path: Path) -> None:
+    data = np.zeros((2, 2, 2, 1, 3, 2), np.float32)
+    nib.save(nib.Nifti1Image(data, np.eye(4)), tmp_path / "v.nii")
+    with pytest.raises(ValueError, match=r"6 dimensions \(shape \(2, 2, 2, 1, 3, 2\)\); at most 5"):
         load_volume(tmp_path / "v.nii")
 
 
@@ -360,15 +359,22 @@ _D2, _D3, _E4 = np.ones((2, 2)), np.ones((2, 2, 2)), np.eye(4)
 @pytest.mark.parametrize(
     ("name", "data", "affine", "kwargs", "exc", "match"),
     [
-        ("v.img", _D2, _E4, {}, ValueError, r"must end with one of \['.nii'"),
+        ("v.txt", _D2, _E4, {}, ValueError, "must end with one of .nii.gz, .nii, .hdr"),
         (".nii", _D2, _E4, {}, ValueError, "must end with one of"),
-        ("v.nii", np.ones((1,) * 5), _E4, {}, ValueError, "1 to 4 dimensions"),
-        ("v.nii", np.float32(1.0), _E4, {}, ValueError, "1 to 4 dimensions"),
+        ("v.mnc", _D2, _E4, {}, ValueError, "nibabel reads MINC files but cannot write them"),
+        ("v.nii", np.ones((1,) * 6), _E4, {}, ValueError, "1 to 5 dimensions"),
+        ("v.mgz", np.ones((1,) * 5), _E4, {}, ValueError, "MGH data must have 1 to 4"),
+        ("v.nii", np.float32(1.0), _E4, {}, ValueError, "1 to 5 dimensions"),
+        ("v.nii", np.zeros((0, 4, 4)), _E4, {}, ValueError, "at least one voxel along every"),
+        ("v.nii", _D3, np.diag([1e39, 1, 1, 1]), {}, ValueError, "entries must fit float32"),
+        ("v.nii", _D3 * 1j, _E4, dict(dtype=np.float32), ValueError, "drop the imaginary part"),
+        ("v.mgz", _D3 * 1j, _E4, {}, ValueError, "the file can store"),
+        ("v.mgz", _D3, _E4, dict(dtype=np.float64), ValueError, r"one of \['float32', 'int16'"),
         ("v.nii", _D3, np.eye(3), {}, ValueError, r"affine must be of shape \(4"),
         ("v.nii", _D3, np.zeros((4, 4)), {}, ValueError, "last row of affine"),
         ("v.nii", _D3, np.diag([1, 1, 0, 1.0]), {}, ValueError, "singular"),
         ("v.nii", _D3, np.diag([1, np.nan, 1, 1.0]), {}, ValueError, "non-finite"),
-        ("v.nii", _D2, _E4, dict(dtype=np.float16), ValueError, "NIfTI file can store"),
+        ("v.nii", _D2, _E4, dict(dtype=np.float16), ValueError, "the file can store"),
         ("v.nii", _D2, _E4, dict(dtype="nope"), TypeError, "must be None or a NumPy"),
         ("v.nii", _D2, _E4, dict(like=_E4), TypeError, "like must be a"),
         ("v.nii", np.array([["a"]]), _E4, {}, TypeError, "data must be numeric"),
@@ -385,12 +391,14 @@ def test_save_errors(
 
 
 def test_like_with_a_non_nifti_header(tmp_path: Path) -> None:
+    """An MGH volume as ``like`` keeps no NIfTI metadata (it has none): default codes."""
     mgh = nib.MGHImage(np.zeros((2, 2, 2), np.float32), np.eye(4))
-    with pytest.raises(TypeError, match="like must be a Volume, a NIfTI header or None"):
-        save_volume(tmp_path / "v.nii", np.ones((2, 2, 2)), np.eye(4), like=mgh.header)
     vol = Volume(np.ones((2, 2, 2)), np.eye(4), header=mgh.header)
-    with pytest.raises(TypeError, match="with a non-NIfTI header"):
-        save_volume(tmp_path / "v.nii", np.ones((2, 2, 2)), np.eye(4), like=vol)
+    for like in (mgh.header, vol):
+        out = save_volume(tmp_path / "v.nii", np.ones((2, 2, 2)), np.eye(4), like=like,
+                          overwrite=True)  # fmt: skip
+        hdr: Any = _nload(out).header
+        assert (int(hdr["qform_code"]), int(hdr["sform_code"])) == (2, 2)
 
 
 # ---------------------------------------------------------------------------------------
@@ -456,3 +464,90 @@ def test_gh14_a_header_declaring_too_many_voxels_is_refused(tmp_path: Path) -> N
     path.write_bytes(header.binaryblock + b"\0" * 4)
     with pytest.raises(ValueError, match=r"^load_volume: the data of shape \(30000, 30000, 3"):
         load_volume(path)
+
+
+# ---------------------------------------------------------------------------------------
+# atomic writes (gh15: partial files)
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_gh15_a_failed_write_names_the_destination_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    dest = tmp_path / "out.nii.gz"
+    dest.write_bytes(b"an earlier result")
+
+    def broken_save(img: Any, filename: Any) -> None:
+        Path(filename).write_bytes(b"half a gzip")  # the partial file exists when it fails
+        raise failure
+
+    monkeypatch.setattr(nib, "save", broken_save)
+    expected = type(failure)
+    with pytest.raises(expected) as info:
+        save_volume(dest, np.ones((2, 2, 2)), np.eye(4), overwrite=True)
+    if isinstance(failure, OSError):
+        assert isinstance(info.value, OSError)
+        assert info.value.filename == str(dest)  # not the temporary
+        assert "save_volume: cannot write (No space left on device)" in str(info.value)
+    assert _files(tmp_path) == ["out.nii.gz"]
+    assert dest.read_bytes() == b"an earlier result"
+
+
+def test_gh15_stale_temporaries_of_dead_processes_are_removed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    pid = int(dead.stdout)
+    stale = tmp_path / f"out.jaxresample-partial-{pid}-0123abcd.nii.gz"
+    stale.write_bytes(b"truncated")
+    alive = tmp_path / f"out.jaxresample-partial-{os.getpid()}-89abcdef.nii.gz"
+    alive.write_bytes(b"being written by a live process")
+    other = tmp_path / f"other.jaxresample-partial-{pid}-0123abcd.nii.gz"
+    other.write_bytes(b"another file's: not ours to judge")
+    save_volume(tmp_path / "out.nii.gz", np.ones((2, 2, 2)), np.eye(4))
+    assert _files(tmp_path) == sorted(["out.nii.gz", alive.name, other.name])
+
+
+def test_gh15_pairs_and_mgh_round_trip(tmp_path: Path, rng) -> None:
+    data = rng.normal(size=(5, 4, 3)).astype(np.float32)
+    affine = _affine(flip=(-1, 1, 1))
+    pair = save_volume(tmp_path / "v.img", data, affine)
+    assert _files(tmp_path) == ["v.hdr", "v.img"]
+    back = load_volume(pair)
+    np.testing.assert_array_equal(back.data, data)
+    np.testing.assert_allclose(back.affine, affine, atol=1e-6)
+    mgz = save_volume(tmp_path / "v.mgz", data.astype(np.int16), affine)
+    img: Any = nib.load(mgz)
+    assert type(img).__name__ == "MGHImage" and img.get_data_dtype() == ">i2"  # MGH: big-endian
+    np.testing.assert_allclose(load_volume(mgz).affine, affine, atol=1e-5)
+    with pytest.raises(FileExistsError):
+        save_volume(tmp_path / "v.hdr", data, affine)  # the pair exists
+
+
+def test_gh15_complex_and_five_dimensional_data(tmp_path: Path, rng) -> None:
+    z = (rng.normal(size=(3, 4, 5)) + 1j * rng.normal(size=(3, 4, 5))).astype(np.complex64)
+    path = save_volume(tmp_path / "z.nii", z, np.eye(4))
+    with pytest.raises(ValueError, match="holds complex data .* pass dtype=None or a complex"):
+        load_volume(path)
+    np.testing.assert_array_equal(load_volume(path, dtype=None).data, z)
+    np.testing.assert_array_equal(load_volume(path, dtype=np.complex64).data, z)
+    field = rng.normal(size=(3, 4, 5, 1, 3)).astype(np.float32)
+    like = nib.Nifti1Header()
+    like["intent_code"] = 1007  # a vector field
+    out = save_volume(tmp_path / "f.nii.gz", field, np.eye(4), like=like)
+    back = load_volume(out)
+    assert back.shape == (3, 4, 5, 1, 3) and int(back.header["intent_code"]) == 1007
+    np.testing.assert_array_equal(back.data, field)
+
+
+def test_gh15_describe_a_path_reads_the_header_only(tmp_path: Path) -> None:
+    img = nib.Nifti1Image(np.arange(8, dtype=np.int16).reshape(2, 2, 2), np.eye(4))
+    img.header.set_slope_inter(0.5, 3.0)
+    nib.save(img, tmp_path / "s.nii")
+    d = describe(tmp_path / "s.nii")
+    assert (d["dtype"], d["stored_dtype"], d["scaling"]) == ("int16", "int16", (0.5, 3.0))
+    assert d["format"] == "Nifti1Image" and d["shape"] == (2, 2, 2)
+    big = describe(ANATOMICAL)
+    assert big["stored_dtype"] == "int16"  # stored '>i2': the byte order is not a dtype

@@ -210,3 +210,13 @@ def test_scipy_boundaries_golden(mode: str, expected: list[float]) -> None:
     coords = (np.arange(7, dtype=np.float32) + 0.5)[None]
     got = jndi.map_coordinates(data, coords, order=1, mode=mode, cval=-1)
     np.testing.assert_array_equal(np.asarray(got), expected)
+
+
+def test_choice_names_match_their_registries() -> None:
+    """The command line lists choices from ``_choices`` (no JAX import): they must agree."""
+    from jaxresample import _choices, _labels, _modes, _plan, _resample
+
+    assert _choices.MODE_NAMES == tuple(_modes.MODES)
+    assert _plan.ANCHORS == _choices.ANCHORS and _plan.ROUNDINGS == _choices.ROUNDINGS
+    assert _resample.SIGMA_RULES == _choices.SIGMA_RULES
+    assert _labels.METHODS == _choices.LABEL_METHODS

@@ -202,7 +202,7 @@ def test_exact_extent_when_ratio_divides(nd, data, anchor, rounding) -> None:
     ks = data.draw(st.lists(st.integers(1, 8), min_size=nd, max_size=nd))  # input voxels/out
     qs = data.draw(st.lists(st.integers(1, 8), min_size=nd, max_size=nd))  # output voxels
     s = data.draw(st.lists(st.floats(0.1, 5.0), min_size=nd, max_size=nd))
-    extra = 1 if anchor == "centers" else 0  # 'centers' counts spans between centres
+    extra = 1 if anchor in ("centers", "first-voxel-centers") else 0  # these count centres
     shape = tuple(k * q + extra for k, q in zip(ks, qs, strict=True))
     affine = np.diag([*s, 1.0])
     t = [si * k for si, k in zip(s, ks, strict=True)]
@@ -220,7 +220,7 @@ def test_out_shape_plans(grid, out, anchor) -> None:
     np.testing.assert_array_equal(plan.requested_spacing, plan.spacing)
     s = voxel_sizes(affine)
     for ax, (n, m) in enumerate(zip(shape, plan.out_shape, strict=True)):
-        if anchor == "centers" and n > 1 and m > 1:
+        if anchor in ("centers", "first-voxel-centers") and n > 1 and m > 1:
             assert math.isclose(plan.spacing[ax], s[ax] * (n - 1) / (m - 1), rel_tol=1e-12)
         else:
             assert math.isclose(plan.spacing[ax], s[ax] * n / m, rel_tol=1e-12)
@@ -493,3 +493,37 @@ def test_is_axis_aligned() -> None:
     assert is_axis_aligned(m) and not is_axis_aligned(m, atol=0.0)
     m[0, 1] = 1e-3
     assert not is_axis_aligned(m)
+
+
+def test_gh15_half_even_rounding_as_the_simpleitk_recipe() -> None:
+    """``int(round(n * s / t))`` of the SimpleITK recipe and nnU-Net: 48.5 gives 48."""
+    affine = np.diag([1.0, 1.0, 1.0, 1.0])
+    for n, want_up, want_even in ((97, 49, 48), (99, 50, 50), (5, 3, 2)):
+        up = plan_resample((n, 4, 4), affine, spacing=(2.0, 1.0, 1.0))
+        even = plan_resample((n, 4, 4), affine, spacing=(2.0, 1.0, 1.0), rounding="half-even")
+        assert (up.out_shape[0], even.out_shape[0]) == (want_up, want_even)
+        assert even.out_shape[0] == int(round(n * 1.0 / 2.0))  # the recipe's own formula
+
+
+def test_gh15_first_voxel_centers_is_monais_spacing_grid() -> None:
+    """MONAI's ``Spacing`` (``compute_shape_offset``), worked by hand from its formula.
+
+    Corners at the first and last voxel centres, ``m = np.round((n - 1) * s / t + 1)``;
+    the first voxel's world position is kept and the spacing is the requested one.
+    """
+    affine = np.diag([1.5, 1.0, 2.5, 1.0])
+    affine[:3, 3] = [-20.0, 7.0, 3.5]
+    target = (1.0, 2.0, 1.0)
+    plan = plan_resample((10, 7, 5), affine, spacing=target, anchor="first-voxel-centers",
+                         rounding="half-even")  # fmt: skip
+    # (10 - 1) * 1.5 / 1 + 1 = 14.5 -> 14 (half to even); 6 * 1 / 2 + 1 = 4; 4 * 2.5 + 1 = 11
+    assert plan.out_shape == (14, 4, 11)
+    np.testing.assert_array_equal(plan.out_affine[:3, 3], affine[:3, 3])
+    np.testing.assert_allclose(np.diag(plan.out_affine)[:3], target)
+    np.testing.assert_allclose(plan.spacing, target)
+    half_up = plan_resample((10, 7, 5), affine, spacing=target, anchor="first-voxel-centers")
+    assert half_up.out_shape == (15, 4, 11)
+    # SimpleITK's recipe counts the extent instead: round(10 * 1.5 / 1) = 15
+    sitk = plan_resample((10, 7, 5), affine, spacing=target, anchor="first-voxel",
+                         rounding="half-even")  # fmt: skip
+    assert sitk.out_shape == (15, 4, 12)  # 7 * 1 / 2 = 3.5 -> 4; 5 * 2.5 = 12.5 -> 12

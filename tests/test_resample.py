@@ -176,6 +176,56 @@ def test_integer_input_gives_float(rng: np.random.Generator) -> None:
     assert out.dtype == np.float32
 
 
+def test_gh15_clip_keeps_the_input_range(rng: np.random.Generator) -> None:
+    """``clip=True`` (scikit-image's): a cubic spline takes -1024 HU air below -1024."""
+    ct = np.full((10, 10, 6), -1024.0, np.float32)
+    ct[5:] = 1500.0
+    plain, _ = jr.resample_to_spacing(ct, np.eye(4), 0.4, order=3)
+    assert float(plain.min()) < -1100 and float(plain.max()) > 1550
+    clipped, _ = jr.resample_to_spacing(ct, np.eye(4), 0.4, order=3, clip=True)
+    np.testing.assert_array_equal(np.asarray(clipped), np.clip(np.asarray(plain), -1024, 1500))
+    # The constant modes' fill value is part of the range, as in scikit-image.
+    wide, _ = jr.resample_to_spacing(ct, np.eye(4), 0.4, mode="grid-constant", cval=-2000.0,
+                                     clip=True)  # fmt: skip
+    assert float(wide.min()) >= -2000.0 and float(wide.max()) <= 1500.0
+    grid = np.diag([0.4, 0.4, 0.4, 1.0])
+    ref = jr.resample_to_reference(ct, np.eye(4), reference_shape=(25, 25, 15),
+                                   reference_affine=grid, clip=True)  # fmt: skip
+    assert float(ref.min()) >= -1024 and float(ref.max()) <= 1500
+    traced = jax.jit(lambda v: jr.resample_to_spacing(v, np.eye(4), 0.4, clip=True)[0])(ct)
+    np.testing.assert_array_equal(np.asarray(traced), np.asarray(clipped))
+
+
+def test_gh15_dtype_keeps_integers_rounded_and_saturated() -> None:
+    ct = np.zeros((6, 6, 6), np.int16)
+    ct[2:4, 2:4, 2:4] = 32767
+    out, _ = jr.resample_to_spacing(ct, np.eye(4), 0.5, dtype=ct.dtype)
+    assert out.dtype == np.int16
+    f32, _ = jr.resample_to_spacing(ct, np.eye(4), 0.5)
+    f = np.asarray(f32, np.float64)
+    assert f.max() > 32767  # saturated, not wrapped around
+    want = np.clip(np.sign(f) * np.floor(np.abs(f) + 0.5), -32768, 32767)
+    np.testing.assert_allclose(np.asarray(out), want, atol=1)
+    with pytest.raises(TypeError, match="resample_to_spacing: dtype must be a numeric dtype"):
+        jr.resample_to_spacing(ct, np.eye(4), 0.5, dtype=bool)
+    with pytest.raises(TypeError, match="resample_to_reference: clip must be a bool"):
+        jr.resample_to_reference(ct, np.eye(4), reference_shape=(3, 3, 3),
+                                 reference_affine=np.eye(4), clip=1)  # type: ignore[arg-type]  # fmt: skip
+
+
+def test_gh15_complex_images_are_resampled_per_part(rng: np.random.Generator) -> None:
+    z = (rng.normal(size=(7, 6, 5)) + 1j * rng.normal(size=(7, 6, 5))).astype(np.complex64)
+    out, _ = jr.resample_to_spacing(z, np.eye(4), 0.7, order=3)
+    re, _ = jr.resample_to_spacing(z.real, np.eye(4), 0.7, order=3)
+    im, _ = jr.resample_to_spacing(z.imag, np.eye(4), 0.7, order=3)
+    assert out.dtype == np.complex64
+    np.testing.assert_allclose(np.asarray(out), np.asarray(re) + 1j * np.asarray(im), atol=1e-5)
+    with pytest.raises(ValueError, match="would drop the imaginary part"):
+        jr.resample_to_spacing(z, np.eye(4), 0.7, dtype=np.float32)
+    with pytest.raises(ValueError, match="clip=True needs a real image"):
+        jr.resample_to_spacing(z, np.eye(4), 0.7, clip=True)
+
+
 def test_spacing_errors() -> None:
     vol = np.zeros((4, 4, 4), np.float32)
     with pytest.raises(ValueError, match="affine must be 3x3 .* or 4x4"):
