@@ -1,6 +1,6 @@
 """Benchmark: W1 through ``resample_to_spacing`` vs scipy, SimpleITK; label resampling.
 
-W1 is the seed's job: a float32 CT of 512x512x247 voxels at 0.78125x0.78125x1.0 mm
+W1 is the main job: a float32 CT of 512x512x247 voxels at 0.78125x0.78125x1.0 mm
 resampled to 1x1x2 mm (400x400x124 voxels). Peers, measured in the same run:
 ``scipy.ndimage.zoom`` at the same order and grid (``grid_mode=True``: identical output),
 and SimpleITK's ``ResampleImageFilter`` (linear / B-spline) when SimpleITK is installed.

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-#: The seed's CT geometry: 512 x 512 x 247 voxels of 0.78125 x 0.78125 x 1.0 mm.
+#: The demo CT's geometry: 512 x 512 x 247 voxels of 0.78125 x 0.78125 x 1.0 mm.
 CT_SHAPE = (512, 512, 247)
 CT_SPACING = (0.78125, 0.78125, 1.0)
 
@@ -171,8 +171,8 @@ def run_demo(
 ) -> None:
     """Resample and write ``<out_dir>/<name>.nii.gz`` and ``<out_dir>/<name>.png``.
 
-    Without ``input_path``: the CT phantom at the seed's geometry, and nibabel's example
-    4-D EPI (a real, oblique NIfTI shipped inside nibabel's wheel).
+    Without ``input_path``: the CT phantom (512 x 512 x 247 voxels of 0.78125 x 0.78125 x
+    1 mm) and nibabel's example 4-D EPI (a real, oblique NIfTI shipped inside nibabel's wheel).
     """
     from . import io
 

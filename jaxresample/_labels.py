@@ -16,7 +16,6 @@ from ._dtypes import host_array
 from ._filters import _gaussian
 from ._limits import check_array
 from ._plan import Anchor, Rounding, reference_plan, respacing_plan
-from ._resample import _resample_grid
 from ._validation import check_choice, fmt, is_traced, static_int
 
 __all__ = ["resample_labels"]
@@ -160,34 +159,55 @@ def resample_labels(
     if method == "gaussian":
         s_in = _affine.voxel_sizes(plan.in_affine)
         sigma = tuple(float(s) for s in 0.5 * np.asarray(plan.spacing) / s_in)
-    geometry = (tuple(map(tuple, np.asarray(plan.index_map).tolist())), plan.out_shape)
     table = np.asarray(values, dtype=np.int64).astype(x.dtype)
     out = _resample_labels(
-        x, jnp.asarray(table), geometry=geometry, method=method, sigma=sigma, values=values
-    )
+        x, jnp.asarray(table), _grid(plan, x.shape, order=0 if method == "nearest" else 1),
+        out_shape=plan.out_shape, method=method, sigma=sigma, values=values,
+    )  # fmt: skip
     return out, np.array(plan.out_affine)
 
 
-@functools.partial(jax.jit, static_argnames=("geometry", "method", "sigma", "values"))
+#: How a label map is sampled: per-axis taps and weights (an axis-aligned voxel map,
+#: planned on the host in float64), or the voxel map itself (oblique: coordinates in-graph).
+Grid = tuple[tuple[np.ndarray, np.ndarray], ...] | np.ndarray
+
+
+def _grid(plan: Any, in_shape: tuple[int, ...], *, order: int) -> Grid:
+    """The sampling of ``plan`` as arrays, so the jitted core compiles once per shape.
+
+    Only the shapes of these arrays reach the compiled program: a new affine with the same
+    input and output shapes reuses it.
+    """
+    index_map = np.asarray(plan.index_map)
+    nd = len(in_shape)
+    if not _affine.is_axis_aligned(index_map):
+        return index_map.astype(np.float32)
+    taps = []
+    for a in range(nd):
+        cc = index_map[a, a] * np.arange(plan.out_shape[a]) + index_map[a, nd]
+        idx, w, *_ = _interp._axis_plan(cc, in_shape[a], "edge", order)
+        taps.append((idx.astype(np.int32), w.astype(np.float32)))
+    return tuple(taps)
+
+
+@functools.partial(jax.jit, static_argnames=("out_shape", "method", "sigma", "values"))
 def _resample_labels(
     x: jax.Array,
     table: jax.Array,
+    grid: Grid,
     *,
-    geometry: tuple[tuple[tuple[float, ...], ...], tuple[int, ...]],
+    out_shape: tuple[int, ...],
     method: Method,
     sigma: tuple[float, ...] | None,
     values: tuple[int, ...],
 ) -> jax.Array:
-    """Jitted core; ``geometry`` = (voxel map as nested tuples, output shape), static."""
+    """Jitted core: ``grid`` is traced (see :func:`_grid`), shapes and options static."""
     fn = "resample_labels"
-    index_map = np.asarray(geometry[0])
-    out_shape = geometry[1]
-    if method == "nearest":
-        return _resample_grid(x, index_map, out_shape, order=0, mode="nearest", fn=fn).astype(
-            x.dtype
-        )
+    taps = _corner_taps(grid, x.shape, out_shape, order=0 if method == "nearest" else 1)
+    if method == "nearest":  # one tap per axis: the nearest voxel
+        return x[tuple(jnp.broadcast_to(idx[..., 0], out_shape) for idx, _ in taps)]
     if method == "linear":
-        return _linear_vote(x, values, index_map, out_shape)
+        return _linear_vote(x, values, taps, out_shape)
 
     def indicator(value: jax.Array) -> jax.Array:
         onehot = (x == value).astype(jnp.float32)
@@ -197,7 +217,7 @@ def _resample_labels(
                 onehot, sigma, axes, (0,) * len(axes), None, "nearest", 0.0, 4.0,
                 (None,) * len(axes), fn=fn, native=True,
             )  # fmt: skip
-        return _resample_grid(onehot, index_map, out_shape, order=1, mode="nearest", fn=fn)
+        return _interpolate(onehot, taps, out_shape)
 
     def step(carry: tuple[jax.Array, jax.Array], k: jax.Array):
         best, arg = carry
@@ -208,6 +228,37 @@ def _resample_labels(
     init = (indicator(table[0]), jnp.zeros(out_shape, jnp.int32))
     (_, arg), _ = jax.lax.scan(step, init, jnp.arange(1, table.shape[0], dtype=jnp.int32))
     return table[arg]
+
+
+def _corner_taps(
+    grid: Any, in_shape: tuple[int, ...], out_shape: tuple[int, ...], *, order: int
+) -> list[tuple[jax.Array, jax.Array]]:
+    """Per-axis ``(idx, w)`` of B-spline ``order`` (0 or 1), broadcastable to the output."""
+    nd = len(out_shape)
+    if isinstance(grid, tuple):  # axis-aligned: one row of taps per axis, broadcast
+        taps = []
+        for a, (idx, w) in enumerate(grid):
+            shape = [1] * nd + [idx.shape[-1]]
+            shape[a] = out_shape[a]
+            taps.append((idx.reshape(shape), w.reshape(shape)))
+        return taps
+    coords = affine_coordinates(grid[:nd, :nd], grid[:nd, nd], out_shape)
+    return [_interp._axis_plan(coords[a], in_shape[a], "edge", order)[:2] for a in range(nd)]
+
+
+def _interpolate(
+    field: jax.Array, taps: list[tuple[jax.Array, jax.Array]], out_shape: tuple[int, ...]
+) -> jax.Array:
+    """Multilinear interpolation of ``field`` from the corner taps."""
+    nd = len(out_shape)
+    out = jnp.zeros(out_shape, jnp.float32)
+    for bits in np.ndindex(*(2,) * nd):
+        index, wt = [], jnp.ones((), jnp.float32)
+        for (idx, w), b in zip(taps, bits, strict=True):
+            index.append(idx[..., b])
+            wt = wt * w[..., b]
+        out = out + jnp.broadcast_to(wt * field[tuple(index)], out_shape)
+    return out
 
 
 def _listed(lab: jax.Array, values: tuple[int, ...]) -> jax.Array:
@@ -229,7 +280,10 @@ def _listed(lab: jax.Array, values: tuple[int, ...]) -> jax.Array:
 
 
 def _linear_vote(
-    x: jax.Array, values: tuple[int, ...], index_map: np.ndarray, out_shape: tuple[int, ...]
+    x: jax.Array,
+    values: tuple[int, ...],
+    taps: list[tuple[jax.Array, jax.Array]],
+    out_shape: tuple[int, ...],
 ) -> jax.Array:
     """``'linear'`` in one pass: the winning label is one of the 2^n corner labels.
 
@@ -240,21 +294,6 @@ def _linear_vote(
     per-label formulation. Cost and memory do not grow with the number of labels.
     """
     nd = len(out_shape)
-    taps = []
-    if _affine.is_axis_aligned(index_map):
-        # separable: per-axis taps planned on the host in float64, broadcast over the grid
-        for a in range(nd):
-            cc = index_map[a, a] * np.arange(out_shape[a]) + index_map[a, nd]
-            idx, w, *_ = _interp._axis_plan(cc, x.shape[a], "edge", 1)
-            shape = [1] * nd + [2]
-            shape[a] = out_shape[a]
-            taps.append((jnp.asarray(idx.reshape(shape), jnp.int32), w.reshape(shape)))
-    else:
-        m = jnp.asarray(index_map, jnp.float32)
-        coords = affine_coordinates(m[:nd, :nd], m[:nd, nd], out_shape)
-        for a in range(nd):
-            idx, w, *_ = _interp._axis_plan(coords[a], x.shape[a], "edge", 1)
-            taps.append((idx, w))
     labs, wts = [], []
     for bits in np.ndindex(*(2,) * nd):
         index, wt = [], jnp.ones((), jnp.float32)

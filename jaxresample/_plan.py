@@ -222,7 +222,7 @@ def _count(x: float, rounding: str, *, minimum: int = 1) -> int:
     """Rounded count for a fractional count ``x >= 0``; never less than ``minimum``."""
     x = _snap(x)
     if rounding == "round":
-        m = math.floor(x + 0.5)  # half up: 123.5 -> 124 (the seed's 247 / 2)
+        m = math.floor(x + 0.5)  # half up: 123.5 -> 124 (247 slices of 1 mm to 2 mm)
     elif rounding == "half-even":
         m = round(x)  # Python's and NumPy's round: 48.5 -> 48, 49.5 -> 50
     elif rounding == "floor":
@@ -311,7 +311,7 @@ def plan_resample(
       TypeError: non-integer shapes, or traced ``spacing``/``affine``.
 
     Examples:
-      The seed's CT, 512 x 512 x 247 voxels of 0.78125 x 0.78125 x 1 mm, to 1 x 1 x 2 mm:
+      A CT of 512 x 512 x 247 voxels of 0.78125 x 0.78125 x 1 mm, to 1 x 1 x 2 mm:
 
       >>> from jaxresample._plan import plan_resample
       >>> affine = np.diag([0.78125, 0.78125, 1.0, 1.0])

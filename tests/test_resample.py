@@ -428,3 +428,27 @@ def test_labels_errors() -> None:
         lambda s: jr.resample_labels(s, np.eye(4), spacing=2.0, label_values=(0, 1))[0]
     )
     assert traced(seg).shape == (2, 2, 2)
+
+
+def test_gh16_labels_compile_once_per_shape(rng: np.random.Generator) -> None:
+    """A new affine with the same shapes reuses the compiled program (it used to be static)."""
+    from jaxresample._labels import _resample_labels
+
+    seg = rng.integers(0, 4, size=(9, 8, 7)).astype(np.int16)
+    c, s = np.cos(0.2), np.sin(0.2)
+    oblique = np.eye(4)
+    oblique[:3, :3] = [[c, -s, 0], [s, c, 0], [0, 0, 1]]
+    for method in ("nearest", "linear"):
+        for kind in ("aligned", "oblique"):
+            sizes = []
+            for k in range(3):  # same shapes, different origins and spacings
+                a = (
+                    np.diag([1.0 + 0.01 * k, 1.0, 1.0, 1.0])
+                    if kind == "aligned"
+                    else oblique.copy()
+                )
+                a[:3, 3] = [0.3 * k, -0.1 * k, 0.2]
+                jr.resample_labels(seg, a, reference_shape=(6, 5, 4), reference_affine=np.eye(4),
+                                   method=method)  # fmt: skip
+                sizes.append(_resample_labels._cache_size())  # type: ignore[attr-defined]
+            assert sizes[2] == sizes[0], (method, kind, sizes)
