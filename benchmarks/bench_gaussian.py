@@ -79,7 +79,7 @@ def _run_case(case: str, shape: tuple[int, ...], repeat: int) -> dict[str, Any]:
         import jax
         import jax.numpy as jnp
 
-        from jaxresample._filters import gaussian_filter
+        from jaxresample import gaussian_filter
 
         x = jnp.asarray(vol)
         del vol

@@ -75,7 +75,7 @@ def _worker(
     else:
         import jax.numpy as jnp
 
-        from jaxresample._geometric import affine_transform, shift, zoom
+        from jaxresample import affine_transform, shift, zoom
 
         xj = jnp.asarray(x)
         del x

@@ -22,7 +22,7 @@ import jax  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy.ndimage as ndi  # noqa: E402
 
-from jaxresample._splines import spline_filter  # noqa: E402
+from jaxresample import spline_filter
 
 W1 = (512, 512, 247)
 QUICK = (96, 80, 47)

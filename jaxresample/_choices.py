@@ -1,8 +1,8 @@
 """The names of the library's choices, importable without JAX.
 
-The registries that give them meaning (:mod:`jaxresample._modes`, :mod:`jaxresample._plan`,
-:mod:`jaxresample._resample`, :mod:`jaxresample._labels`) take their tuples from here, so
-the command line can list them in ``--help`` without importing JAX.
+The registries that give them meaning (:mod:`jaxresample._modes`, and the plans, resampling
+and labels of :mod:`jaxresample._volumes`) take their tuples from here, so the command line
+can list them in ``--help`` without importing JAX.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every message names the function, the parameter, the value received and what is allowed.
 Nothing here is jitted: these helpers run in the public wrappers, before tracing, so errors
-surface early and with context (DESIGN §2.3a).
+surface early and with context.
 """
 
 from __future__ import annotations

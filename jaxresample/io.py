@@ -112,9 +112,10 @@ def load_volume(path: str | os.PathLike[str], *, dtype: Any = np.float32) -> Vol
       TypeError: ``dtype`` is not a numeric dtype.
 
     Examples:
-      >>> from jaxresample._demo import nibabel_example
+      >>> import os
+      >>> from nibabel.testing import data_path
       >>> from jaxresample.io import load_volume
-      >>> vol = load_volume(nibabel_example("example4d.nii.gz"))
+      >>> vol = load_volume(os.path.join(data_path, "example4d.nii.gz"))
       >>> vol.data.shape, vol.data.dtype, vol.spacing
       ((128, 96, 24, 2), dtype('float32'), (2.0, 2.0, 2.2))
     """

@@ -180,7 +180,7 @@ def test_gh15_demo_finds_nibabels_example_without_pytest() -> None:
     """The demo's environment has no pytest: nibabel.testing (which imports it) is not used."""
     code = (
         "import sys; sys.modules['pytest'] = None  # importing pytest now fails\n"
-        "from jaxresample._demo import nibabel_example\n"
+        "from jaxresample.cli._demo import nibabel_example\n"
         "print(nibabel_example('example4d.nii.gz'))"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)

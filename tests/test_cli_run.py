@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from jaxresample import resample_labels, resample_to_spacing
-from jaxresample._demo import nibabel_example
+from jaxresample.cli._demo import nibabel_example
 
 #: Seconds a command may take here (JAX's import and a compilation included).
 TIMEOUT = 240
@@ -440,7 +440,7 @@ def test_gh15_demo_module_runs_without_test_dependencies() -> None:
         "for name in ('pytest', 'hypothesis', 'scipy', 'skimage'):\n"
         "    sys.modules[name] = None  # importing them now fails\n"
         "from jaxresample.cli import demo, resample, info\n"
-        "import jaxresample._demo, jaxresample.io\n"
+        "import jaxresample.cli._demo, jaxresample.io\n"
         "print('ok')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

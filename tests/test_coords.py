@@ -1,4 +1,4 @@
-"""Coordinates whose taps and weights agree (jaxresample._coords), and what depends on them.
+"""Coordinates whose taps and weights agree (jaxresample._engine.coords), and what depends on them.
 
 Regression tests for the affine_transform defects of issue 14: wrong values where an input
 coordinate lands on (or within rounding of) an integer or a half-integer, ``prefilter=False``
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import jaxresample as jr
 import jaxresample.ndimage as jndi
 from jaxresample import _modes
-from jaxresample._coords import affine_coordinates, fence
+from jaxresample._engine.coords import affine_coordinates, fence
 from tests._helpers import X64, assert_close
 from tests.test_geometric import oracle
 

@@ -1,4 +1,4 @@
-"""The correlation engine (jaxresample._correlate): kernels of any length, folded onto the axis.
+"""The correlation engine (``_engine.correlate``): kernels of any length, folded onto the axis.
 
 Regression tests for issue 14: long kernels (a 100 000-tap ``correlate1d``, ``radius=10**9``,
 ``truncate=1e6``, huge sigmas on tiny axes) hung at compile time or exhausted memory.
@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import jaxresample as jr
 import jaxresample.ndimage as jndi
-from jaxresample import _correlate, _modes
+from jaxresample import _modes
+from jaxresample._engine import correlate as _correlate
 from tests._helpers import X64
 
 WORK = np.dtype(np.float64 if X64 else np.float32)

@@ -18,9 +18,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jax.test_util import check_grads
 
-from jaxresample import _correlate, _modes
-from jaxresample._filters import convolve1d, correlate1d, gaussian_filter, gaussian_filter1d
-from jaxresample._gaussian import fourier_gaussian, gaussian_gradient_magnitude, gaussian_laplace
+from jaxresample import (
+    _modes,
+    convolve1d,
+    correlate1d,
+    fourier_gaussian,
+    gaussian_filter,
+    gaussian_filter1d,
+    gaussian_gradient_magnitude,
+    gaussian_laplace,
+)
+from jaxresample._engine import correlate as _correlate
 from jaxresample._kernels import gaussian_kernel1d
 from jaxresample._validation import ScipyRuntimeError
 from tests._filtering import FLOAT, MODES, close_to, data, gaussian_case, shapes

@@ -11,8 +11,14 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaxresample._gaussian import fourier_gaussian, gaussian_gradient_magnitude, gaussian_laplace
-from jaxresample._smooth import FWHM_PER_SIGMA, gaussian_filter_fft, smooth
+from jaxresample import (
+    fourier_gaussian,
+    gaussian_filter_fft,
+    gaussian_gradient_magnitude,
+    gaussian_laplace,
+    smooth,
+)
+from jaxresample._volumes.smooth import FWHM_PER_SIGMA
 from tests._filtering import FLOAT, MODES, close_to, data, gaussian_case, shapes
 from tests._helpers import assert_close
 

@@ -1,4 +1,4 @@
-"""Tests of map_coordinates and its adjoint (jaxresample._interp) against scipy.ndimage.
+"""Tests of map_coordinates and its adjoint against scipy.ndimage.
 
 scipy <= 1.17 has gh-24550 (a wrong causal *reflect* initialisation of the spline prefilter,
 visible on short lines). We return the exact coefficients, so for ``reflect``/``grid-mirror``
@@ -19,8 +19,7 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaxresample import _modes
-from jaxresample._interp import map_coordinates, map_coordinates_adjoint
+from jaxresample import _modes, map_coordinates, map_coordinates_adjoint
 from jaxresample._validation import ScipyRuntimeError
 from tests._helpers import INT_DTYPES, X64, assert_close, float_dtypes
 
@@ -261,9 +260,9 @@ def test_chunked_sampling_matches(monkeypatch):
     """The gathered sampler (order 4 in 3-D: beyond the unrolled form) chunk by chunk, and
     the gradient of the unrolled one (order 3), whose JVP is the chunked gathered form's:
     equal to scipy and to the adjoint."""
-    from jaxresample import _interp
+    from jaxresample._engine import sampler
 
-    monkeypatch.setattr(_interp, "_CHUNK_TAPS", 1000)  # force lax.map over point chunks
+    monkeypatch.setattr(sampler, "_CHUNK_TAPS", 1000)  # force lax.map over point chunks
     rng = np.random.default_rng(8)
     x = rng.normal(size=(9, 8, 7))
     c = np.stack([rng.uniform(-1, n, (13, 11)) for n in x.shape])
@@ -354,7 +353,7 @@ def test_unrolled_and_gathered_samplers_agree(ndim, order, mode):
     block) are the same sum: points inside, outside, far outside and NaN, every per-tap
     and per-point cval rule; under vmap too. Their derivatives are one rule (the gathered
     form's JVP), checked by the gradient tests above."""
-    from jaxresample import _interp
+    from jaxresample._engine import sampler
 
     rng = np.random.default_rng(order * 10 + ndim)
     x = jnp.asarray(rng.normal(size=(7, 6, 5)[:ndim]), jnp.float32)
@@ -367,7 +366,7 @@ def test_unrolled_and_gathered_samplers_agree(ndim, order, mode):
 
     def both(coords):
         return [
-            _interp._sample(x, coords, cval, order=order, behaviour=behaviour, unroll=u)
+            sampler._sample(x, coords, cval, order=order, behaviour=behaviour, unroll=u)
             for u in (True, False)
         ]
 
@@ -384,17 +383,17 @@ def test_unrolled_chunks_match_scipy(monkeypatch, order):
     """Large point sets at orders 2-5 are sampled in chunks in a loop (``map_coordinates``)
     or in slabs of output rows with their coordinates computed per slab
     (``affine_transform``); chunks that do not divide the points, the last one overlapping."""
-    from jaxresample import _interp
-    from jaxresample._geometric import affine_transform
+    from jaxresample import affine_transform
+    from jaxresample._engine import sampler
 
-    monkeypatch.setattr(_interp, "_UNROLL_CHUNK", 37)
+    monkeypatch.setattr(sampler, "UNROLL_CHUNK", 37)
     rng = np.random.default_rng(9)
     x = rng.normal(size=(11, 9, 8))
     c = np.stack([rng.uniform(-1, n, (13, 11)) for n in x.shape])
     expected = ndi.map_coordinates(x, c, order=order, mode="nearest")
     got = map_coordinates(x.astype(np.float32), c, order=order, mode="nearest")
     assert_close(got, expected, dtype=np.float32)
-    monkeypatch.setattr(_interp, "_UNROLL_CHUNK", 300)  # slabs of 4 of the 11 output rows
+    monkeypatch.setattr(sampler, "UNROLL_CHUNK", 300)  # slabs of 4 of the 11 output rows
     th = 0.4
     m = np.eye(3)
     m[:2, :2] = [[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]

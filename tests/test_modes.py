@@ -214,7 +214,10 @@ def test_scipy_boundaries_golden(mode: str, expected: list[float]) -> None:
 
 def test_choice_names_match_their_registries() -> None:
     """The command line lists choices from ``_choices`` (no JAX import): they must agree."""
-    from jaxresample import _choices, _labels, _modes, _plan, _resample
+    from jaxresample import _choices, _modes
+    from jaxresample._volumes import labels as _labels
+    from jaxresample._volumes import plan as _plan
+    from jaxresample._volumes import resample as _resample
 
     assert _choices.MODE_NAMES == tuple(_modes.MODES)
     assert _plan.ANCHORS == _choices.ANCHORS and _plan.ROUNDINGS == _choices.ROUNDINGS

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jaxresample import ResamplePlan, plan_resample, plan_to_reference
 from jaxresample._affine import (
     check_affine,
     compose,
@@ -21,8 +22,8 @@ from jaxresample._affine import (
     voxel_sizes,
     voxel_to_voxel,
 )
-from jaxresample._demo import CT_SHAPE, CT_SPACING
-from jaxresample._plan import ANCHORS, ROUNDINGS, ResamplePlan, plan_resample, plan_to_reference
+from jaxresample._volumes.plan import ANCHORS, ROUNDINGS
+from jaxresample.cli._demo import CT_SHAPE, CT_SPACING
 from tests._helpers import assert_close
 
 # ---------------------------------------------------------------------------------------

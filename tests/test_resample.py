@@ -432,7 +432,7 @@ def test_labels_errors() -> None:
 
 def test_gh16_labels_compile_once_per_shape(rng: np.random.Generator) -> None:
     """A new affine with the same shapes reuses the compiled program (it used to be static)."""
-    from jaxresample._labels import _resample_labels
+    from jaxresample._volumes.labels import _resample_labels
 
     seg = rng.integers(0, 4, size=(9, 8, 7)).astype(np.int16)
     c, s = np.cos(0.2), np.sin(0.2)

@@ -1,4 +1,4 @@
-"""Tests of the B-spline machinery (jaxresample._splines) against scipy.ndimage.
+"""Tests of the B-spline machinery (jaxresample._ndimage.splines) against scipy.ndimage.
 
 scipy <= 1.17 has gh-24550: its causal *reflect* initialisation (used by ``reflect``,
 ``grid-mirror`` and ``nearest``) reads ``c[0]`` after it started overwriting it. The error
@@ -17,18 +17,12 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaxresample import _correlate, _modes
-from jaxresample._splines import (
-    _bspline_weights,
-    _first_tap,
-    _frac,
-    _pre_pad_width,
-    _prefilter,
-    _prefilter1d,
-    spline_filter,
-    spline_filter1d,
-)
+from jaxresample import _modes, spline_filter, spline_filter1d
+from jaxresample._bspline import _bspline_weights
+from jaxresample._engine import correlate as _correlate
+from jaxresample._engine.prefilter import _pre_pad_width, _prefilter, _prefilter1d
 from jaxresample._validation import ScipyRuntimeError
+from tests._bspline_taps import _first_tap, _frac
 from tests._helpers import X64, assert_close, float_dtypes, tol
 
 ORDERS = range(6)

@@ -1,4 +1,4 @@
-"""``jaxresample demo``: the README's main job (see :mod:`jaxresample._demo`)."""
+"""``jaxresample demo``: the README's main job (see :mod:`jaxresample.cli._demo`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ._report import CommandError, Reporter
 
 def run(args: argparse.Namespace) -> None:
     """Check the options, then resample the phantom (or ``--input``) and write NIfTI + PNG."""
-    from .._demo import run_demo
+    from ._demo import run_demo
 
     spacing = tuple(args.spacing)
     if len(spacing) not in (1, 3):

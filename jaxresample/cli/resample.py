@@ -101,7 +101,7 @@ def _plan_job(args: argparse.Namespace, img: Any, ref: Any, form: Any, dests: li
     from .. import _formats
     from .._affine import voxel_sizes
     from .._limits import check_array
-    from .._plan import reference_plan, respacing_plan
+    from .._volumes.plan import reference_plan, respacing_plan
 
     fn = "resample"
     shape = tuple(int(n) for n in img.shape)
@@ -183,8 +183,8 @@ def _print_grid(job: _Job, args: argparse.Namespace, out: Any) -> None:
 
 def _function(args: argparse.Namespace, job: _Job, ref: Any, labels: tuple[int, ...]) -> Any:
     """The resampling as a function of the data alone (to compile once)."""
-    from .._labels import resample_labels
-    from .._resample import resample_to_reference, resample_to_spacing
+    from .._volumes.labels import resample_labels
+    from .._volumes.resample import resample_to_reference, resample_to_spacing
 
     nd, affine = job.nd, job.affine
     spacing = None if args.spacing is None else tuple(args.spacing)

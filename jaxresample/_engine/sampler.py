@@ -1,23 +1,10 @@
-"""B-spline interpolation at arbitrary coordinates: ``map_coordinates`` and its adjoint.
-
-The per-axis machinery here (:func:`_axis_plan`) reproduces scipy's ``NI_GeometricTransform``
-one axis at a time, and is shared with :mod:`jaxresample._geometric`:
-
-1. the coordinate is first mapped into the input's range by the mode's *continuous* rule
-   (scipy's ``map_coordinate``: mirror, reflect, period ``n - 1`` for legacy ``wrap``, period
-   ``n`` for ``grid-wrap``), except for ``nearest`` and ``grid-constant``, which scipy pads
-   by 12 samples instead when prefiltering;
-2. legacy ``constant`` returns ``cval`` for any coordinate strictly outside ``[0, n - 1]``;
-3. the ``order + 1`` taps start at ``floor(x) - order // 2`` (odd orders) or
-   ``floor(x + 0.5) - order // 2`` (even orders), and taps that fall outside the input are
-   mapped with the *spline* boundary rule (whole-sample mirror for legacy ``constant`` and
-   ``wrap``; the mode's own rule otherwise; ``cval`` per tap for ``grid-constant``);
-4. the weights are the B-spline weights of the offset from the middle knot
-   (:func:`jaxresample._splines._bspline_weights`).
+"""The general sampler: B-spline interpolation at arbitrary coordinates (any order, mode).
 
 The general path sums the ``(order + 1) ** ndim`` taps of every point, unrolled into one
 loop over the points (or, for many taps, as one gather of the whole tap block contracted
 with the outer product of the per-axis weights): see :func:`_sample`.
+Taps and weights per axis come from :mod:`.taps`; inputs are prefiltered by
+:mod:`.prefilter` (padded by 12 samples for ``nearest`` and ``grid-constant``, as scipy).
 """
 
 from __future__ import annotations
@@ -31,21 +18,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _correlate, _dtypes, _modes, _splines
-from ._coords import fence
-from ._limits import check_flat_index
-from ._validation import ScipyRuntimeError, is_traced, static_int
-
-__all__ = ["map_coordinates", "map_coordinates_adjoint"]
-
-#: Coordinates are clipped to this magnitude before the periodic and mirror mappings, so
-#: that infinities behave as points far outside the input instead of producing NaN.
-_BIG = float(2**24)
-
-
-# --------------------------------------------------------------------------------------------
-# Validation shared with _geometric
-# --------------------------------------------------------------------------------------------
+from .. import _dtypes, _modes
+from .._validation import ScipyRuntimeError, static_int
+from . import correlate as _correlate
+from .coords import fence
+from .prefilter import _pre_pad_width, _prefilter
+from .taps import _axis_plan
 
 
 def _check_order(order: Any, *, fn: str) -> int:
@@ -85,11 +63,6 @@ def _cval_array(cval: Any, dtype: Any, *, fn: str) -> jax.Array:
     return _dtypes.as_scalar(cval, fn=fn, name="cval", complex_ok=bool(cplx)).astype(dtype)
 
 
-# --------------------------------------------------------------------------------------------
-# One axis: scipy's coordinate mapping, taps and weights
-# --------------------------------------------------------------------------------------------
-
-
 def empty_input(
     x: jax.Array,
     out_shape: tuple[int, ...],
@@ -119,96 +92,9 @@ def empty_input(
     )
 
 
-def _map_continuous(c: Any, n: int, behaviour: str, xp: Any) -> Any:
-    """Map coordinates outside ``[0, n - 1]`` inside, as scipy's ``map_coordinate`` does."""
-    if n <= 1:
-        return xp.where((c < 0) | (c > n - 1), xp.zeros_like(c), c)
-    trunc = xp.trunc
-    if behaviour == "whole-symmetric":
-        s = 2 * n - 2
-        lo = s * trunc(-c / s) + c
-        lo = xp.where(lo <= 1 - n, lo + s, -lo)
-        hi = c - s * trunc(c / s)
-        hi = xp.where(hi >= n, s - hi, hi)
-    elif behaviour == "half-symmetric":
-        s = 2 * n
-        lo = xp.where(c < -s, s * trunc(-c / s) + c, c)
-        lo = xp.where(lo < -n, lo + s, -lo - 1)
-        hi = c - s * trunc(c / s)
-        hi = xp.where(hi >= n, s - hi - 1, hi)
-    elif behaviour == "periodic-legacy":
-        s = n - 1
-        lo = c + s * (trunc(-c / s) + 1)
-        hi = c - s * trunc(c / s)
-    elif behaviour == "periodic":
-        lo = c + n * (trunc((-1 - c) / n) + 1)
-        hi = c - n * trunc(c / n)
-    else:  # pragma: no cover - guarded by the callers
-        raise ValueError(f"_map_continuous: unexpected behaviour {behaviour!r}")
-    return xp.where(c < 0, lo, xp.where(c > n - 1, hi, c))
-
-
-def _tap_behaviour(behaviour: str) -> _modes.Behaviour:
-    """The rule scipy applies to taps outside the input (``_get_spline_boundary_mode``)."""
-    if behaviour in ("constant-legacy", "periodic-legacy"):
-        return "whole-symmetric"
-    return behaviour  # type: ignore[return-value]
-
-
-def _axis_plan(c: Any, n: int, behaviour: str, order: int) -> tuple[Any, Any, Any, Any, Any]:
-    """Taps and weights along one axis of length ``n`` for coordinates ``c``.
-
-    ``c`` is a NumPy array (host plan, float64, as scipy computes) or a JAX array (traced).
-
-    Returns:
-      ``(idx, w, ok, outside, nan)``: ``idx`` integer taps in ``[0, n)`` of shape
-      ``c.shape + (order + 1,)``; ``w`` their weights; ``ok`` (``grid-constant`` only, else
-      None) whether each tap is inside (outside taps read ``cval``); ``outside`` (legacy
-      ``constant`` only, else None) the points that return ``cval``; ``nan`` the points whose
-      coordinate is NaN.
-    """
-    xp: Any = np if isinstance(c, np.ndarray) else jnp
-    nan = xp.isnan(c)
-    c = xp.where(nan, xp.zeros_like(c), c)
-    outside = None
-    if behaviour in ("edge", "constant"):
-        lo, hi = -(order + 2), n + order + 1  # beyond these every tap is the edge (or cval)
-        c = xp.where(c < lo, xp.full_like(c, lo), xp.where(c > hi, xp.full_like(c, hi), c))
-    elif behaviour == "constant-legacy":
-        outside = (c < 0) | (c > n - 1)
-        c = xp.where(outside, xp.zeros_like(c), c)
-    else:
-        c = xp.where(
-            c < -_BIG, xp.full_like(c, -_BIG), xp.where(c > _BIG, xp.full_like(c, _BIG), c)
-        )
-        c = _map_continuous(c, n, behaviour, xp)
-    base = xp.floor(c) if order % 2 else xp.floor(c + 0.5)
-    t = c - base
-    start = base.astype(np.int64 if xp is np else jnp.int32) - order // 2
-    ramp = xp.arange(order + 1, dtype=start.dtype).reshape((1,) * start.ndim + (order + 1,))
-    taps = start[..., None] + ramp
-    if xp is np:  # host plan: evaluate now, even inside an outer jit trace
-        with jax.ensure_compile_time_eval():
-            w: Any = np.asarray(_splines._bspline_weights(t, order), dtype=np.float64)
-    else:
-        w = _splines._bspline_weights(t, order)
-    ok = None
-    if behaviour == "constant":
-        ok = (taps >= 0) & (taps < n)
-        idx = xp.clip(taps, 0, n - 1)
-    else:
-        idx = _modes.extend_index(_tap_behaviour(behaviour), taps, n)
-    return idx, w, ok, outside, nan
-
-
-# --------------------------------------------------------------------------------------------
-# The general sampler: one gather of the whole tap block
-# --------------------------------------------------------------------------------------------
-
-
 def padded_shape(shape: tuple[int, ...], order: int, behaviour: str, prefilter: bool):
     """The shape of the coefficient array :func:`_pad_and_prefilter` makes from ``shape``."""
-    npad = _splines._pre_pad_width(order, behaviour) if prefilter and order >= 2 else 0
+    npad = _pre_pad_width(order, behaviour) if prefilter and order >= 2 else 0
     return tuple(n + 2 * npad for n in shape)
 
 
@@ -218,10 +104,10 @@ def _pad_and_prefilter(
     """Apply scipy's pre-padding (12 samples for nearest/grid-constant) and spline prefilter."""
     if not prefilter or order < 2:
         return x, 0
-    npad = _splines._pre_pad_width(order, behaviour)
+    npad = _pre_pad_width(order, behaviour)
     for ax in range(x.ndim):
         x = _modes.pad(x, npad, npad, axis=ax, behaviour=behaviour, cval=cval)  # type: ignore[arg-type]
-    return _splines._prefilter(x, order=order, behaviour=behaviour, axes=tuple(range(x.ndim))), npad
+    return _prefilter(x, order=order, behaviour=behaviour, axes=tuple(range(x.ndim))), npad
 
 
 #: Gathered taps per chunk of points: larger problems are sampled chunk by chunk (lax.map)
@@ -233,10 +119,12 @@ _CHUNK_TAPS = 1 << 26
 #: taps unrolled; beyond it, compile times of the unrolled form (and of its derivatives)
 #: grow too much, and one gather of the whole tap block is used.
 _UNROLL_TAPS = 64
+
+
 #: Points sampled at once by the unrolled form for orders 2-5 (larger sets loop over chunks
 #: of this size). Orders 0-1 fuse into one loop that stores nothing per point and sample
 #: every point at once: a loop over chunks made them 2x slower (measured).
-_UNROLL_CHUNK = 1 << 21
+UNROLL_CHUNK = 1 << 21
 
 
 def _unrolled(order: int, ndim: int) -> bool:
@@ -259,7 +147,7 @@ def _sample(
     unless ``unroll=False``): one gather per tap, the per-axis weights applied axis by axis,
     all in one loop over the points in which each point's taps and weights are computed
     once; nothing of the size of the tap block is stored (orders 2-5 go in chunks of
-    :data:`_UNROLL_CHUNK` points, as XLA keeps their per-axis weights between loops).
+    :data:`UNROLL_CHUNK` points, as XLA keeps their per-axis weights between loops).
     *Gathered*: one gather of the whole ``(order + 1) ** ndim`` tap block, contracted with
     the outer product of the per-axis weights, chunk by chunk (``lax.map``) so the block
     never needs more than ~256 MiB. XLA recomputes each point's coordinate mapping and
@@ -275,7 +163,7 @@ def _sample(
     pts = coords.shape[1:]
     npts = int(np.prod(pts))
     if unroll and _unrolled(order, x.ndim):
-        if npts <= _UNROLL_CHUNK or order <= 1:
+        if npts <= UNROLL_CHUNK or order <= 1:
             return _sample_unrolled(x, coords, cval, order, behaviour)
         # chunks of points in a loop, written in place (the last one overlaps its
         # neighbour): XLA keeps each point's per-axis weights between its loops, ~20 floats
@@ -283,10 +171,10 @@ def _sample(
         flat = coords.reshape(coords.shape[0], npts)
 
         def sample_chunk(start: jax.Array) -> jax.Array:
-            c = jax.lax.dynamic_slice_in_dim(flat, start, _UNROLL_CHUNK, axis=1)
+            c = jax.lax.dynamic_slice_in_dim(flat, start, UNROLL_CHUNK, axis=1)
             return _sample_unrolled(x, c, cval, order, behaviour)
 
-        out = _correlate.chunks_in_place(sample_chunk, npts, _UNROLL_CHUNK, (npts,), x.dtype)
+        out = _correlate.chunks_in_place(sample_chunk, npts, UNROLL_CHUNK, (npts,), x.dtype)
         return out.reshape(pts)
     chunk = max(1, _CHUNK_TAPS // (order + 1) ** x.ndim)
     kw = dict(order=order, behaviour=behaviour)
@@ -356,7 +244,7 @@ def _sample_unrolled(
             term = v * weights[a][..., j].astype(v.dtype)
             acc = term if acc is None else acc + term
         if acc is None:  # pragma: no cover - order >= 0: at least one tap
-            raise RuntimeError("_interp._sample_unrolled: no taps")
+            raise RuntimeError("_sample_unrolled: no taps")
         return acc
 
     return _finish(axis_sum(0, None, None), cval, cval_mask, nan_mask)
@@ -395,7 +283,7 @@ def _sample_gathered(
             oka = oks[a].reshape(shape)
             ok_all = oka if ok_all is None else ok_all & oka
     if flat is None or weight is None:  # pragma: no cover - ndim >= 1
-        raise RuntimeError("_interp._sample_gathered: no axes to sample")
+        raise RuntimeError("_sample_gathered: no axes to sample")
     taps = jnp.take(x.reshape(-1), flat.reshape(pts + (k**ndim,)), mode="clip")
     if ok_all is not None:
         taps = jnp.where(ok_all.reshape(pts + (k**ndim,)), taps, cval)
@@ -420,7 +308,7 @@ def _map_coordinates(
     """Jitted core: ``x`` and ``cval`` in the compute dtype, ``coords`` real (ndim, *P).
 
     ``fenced``: store the coordinates once before taps and weights are derived from them
-    (:mod:`jaxresample._coords`). Needed when they may be computed in the same program
+    (:mod:`jaxresample._engine.coords`). Needed when they may be computed in the same program
     (the caller is being traced); concrete coordinates arrive as a parameter of this
     program, where the copy would only cost time (linear sampling of 2 M points: 14.5 ms
     without, 24.7 ms with it).
@@ -451,141 +339,6 @@ def _prepare_coordinates(coordinates: Any, ndim: int, work: np.dtype, *, fn: str
             f"input.ndim={ndim}; got coordinates of shape {c.shape}"
         )
     return c.astype(work)
-
-
-def map_coordinates(
-    input: Any,
-    coordinates: Any,
-    output: Any = None,
-    order: int = 3,
-    mode: str = "constant",
-    cval: Any = 0.0,
-    prefilter: bool = True,
-) -> jax.Array:
-    """Map the input array to new coordinates by B-spline interpolation.
-
-    SciPy equivalent: :func:`scipy.ndimage.map_coordinates`
-
-    The value at each point of ``coordinates`` is the B-spline interpolant of ``input`` of
-    degree ``order`` evaluated there, with the boundary rule of ``mode`` (see :ref:`modes`).
-    For ``order > 1`` and ``prefilter=True`` the input is first converted to B-spline
-    coefficients (padded by 12 samples for ``nearest`` and ``grid-constant``, as scipy does).
-
-    Args:
-      input: array of any rank >= 1; integer, floating or complex dtype.
-      coordinates: array of shape ``(input.ndim, *output_shape)``; ``coordinates[:, p]`` is
-        the (fractional) index into ``input`` of output point ``p``. Traced; differentiable.
-      output: None (the dtype of ``input``) or a dtype. Integer outputs are rounded half away
-        from zero and saturated.
-      order: spline order, 0-5. Static.
-      mode: one of ``'constant'``, ``'grid-constant'``, ``'nearest'``, ``'mirror'``,
-        ``'reflect'``, ``'grid-mirror'``, ``'wrap'``, ``'grid-wrap'``. Static.
-      cval: value outside the input for the constant modes. Traced; differentiable.
-      prefilter: whether to spline-filter ``input`` first (``order > 1``). Static.
-
-    Returns:
-      Array of shape ``coordinates.shape[1:]`` and the output dtype.
-
-    Raises:
-      ScipyRuntimeError: ``order`` outside 0-5, unknown ``mode``, or coordinates of the wrong
-        shape (scipy raises ``RuntimeError``).
-      TypeError: ``output`` is an array, complex coordinates, or a non-integer ``order``.
-
-    Differences from SciPy:
-      ``output`` cannot be an array. float32 inputs are computed in float32 (scipy: float64).
-      A NaN coordinate gives NaN at that point for floating outputs (scipy gives ``cval``
-      or an undefined result); infinite coordinates act as points far outside the input.
-      Integer outputs saturate.
-
-    Examples:
-      >>> from jaxresample.ndimage import map_coordinates
-      >>> a = jnp.arange(12, dtype=jnp.float32).reshape(4, 3)
-      >>> map_coordinates(a, jnp.array([[0.5, 2.0], [0.5, 1.0]]), order=1)
-      Array([2., 7.], dtype=float32)
-    """
-    fn = "map_coordinates"
-    order = _check_order(order, fn=fn)
-    behaviour = _modes.resolve(mode, family="interp", fn=fn)
-    x, out = _prepare_input(input, output, fn=fn)
-    work = _work_dtype(x.dtype, out)
-    coords = _prepare_coordinates(coordinates, x.ndim, work, fn=fn)
-    cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
-    xdt = _dtypes.twin_dtype(x.dtype, out) if cplx else work
-    cv = _cval_array(cval, xdt, fn=fn)
-    empty = empty_input(
-        x, coords.shape[1:], cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn
-    )
-    if empty is not None:
-        return empty
-    check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
-    return _map_coordinates(
-        x.astype(xdt),
-        coords,
-        cv,
-        order=order,
-        behaviour=behaviour,
-        prefilter=bool(prefilter),
-        out_dtype=out,
-        fenced=is_traced(coordinates),
-    )
-
-
-def map_coordinates_adjoint(
-    values: Any,
-    coordinates: Any,
-    shape: Any,
-    *,
-    order: int = 3,
-    mode: str = "constant",
-    prefilter: bool = True,
-) -> jax.Array:
-    """Splat ``values`` at ``coordinates`` onto a grid: the transpose of ``map_coordinates``.
-
-    For ``A`` the linear map ``image -> map_coordinates(image, coordinates, order=order,
-    mode=mode, cval=0, prefilter=prefilter)``, this returns ``A.T @ values``, so that
-    ``<A x, y> == <x, A^T y>`` for every image ``x`` of ``shape`` and every ``y``. It is the
-    scatter-add ("splatting") counterpart of interpolation, e.g. for back-projection.
-
-    Args:
-      values: floating (or complex) array of shape ``coordinates.shape[1:]``.
-      coordinates: array of shape ``(len(shape), *values.shape)``. Traced.
-      shape: the shape of the image grid. Static.
-      order: spline order, 0-5. Static.
-      mode: boundary mode as in :func:`map_coordinates`. Static. The constant modes treat
-        ``cval`` as 0 (the transpose of the linear part).
-      prefilter: whether the forward map includes the spline prefilter. Static.
-
-    Returns:
-      Array of ``shape``, in the compute dtype of ``values`` (float32 or float64).
-
-    Raises:
-      ScipyRuntimeError: bad ``order``, ``mode`` or coordinate shape.
-
-    Examples:
-      >>> from jaxresample import map_coordinates_adjoint
-      >>> map_coordinates_adjoint(jnp.array([1.0], jnp.float32), jnp.array([[0.25]]), (3,), order=1)
-      Array([0.75, 0.25, 0.  ], dtype=float32)
-    """
-    fn = "map_coordinates_adjoint"
-    order = _check_order(order, fn=fn)
-    behaviour = _modes.resolve(mode, family="interp", fn=fn)
-    shp = tuple(static_int(s, fn=fn, name="shape", minimum=1) for s in np.atleast_1d(shape))
-    y = _dtypes.as_array(values, fn=fn, name="values")
-    cdt = _dtypes.compute_dtype(y.dtype)
-    work = np.dtype(jnp.finfo(cdt).dtype)
-    coords = _prepare_coordinates(coordinates, len(shp), work, fn=fn)
-    if coords.shape[1:] != y.shape:
-        raise ValueError(
-            f"{fn}: values must have shape coordinates.shape[1:]={coords.shape[1:]}; got {y.shape}"
-        )
-    return _adjoint(
-        y.astype(cdt),
-        coords,
-        shape=shp,
-        order=order,
-        behaviour=behaviour,
-        prefilter=bool(prefilter),
-    )
 
 
 @functools.partial(jax.jit, static_argnames=("shape", "order", "behaviour", "prefilter"))

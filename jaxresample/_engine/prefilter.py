@@ -1,4 +1,4 @@
-"""B-spline machinery: scipy-exact spline prefilters and the B-spline tap weights.
+"""Spline prefilters: B-spline coefficients from samples, exactly as scipy computes them.
 
 The prefilter of order ``k`` turns samples into B-spline coefficients: along each axis it
 inverts the sampled B-spline kernel, an IIR filter with ``k // 2`` poles, started by a
@@ -14,7 +14,7 @@ exact linear operator rather than by running the recursion:
   initialisation, half-sample symmetric for *reflect*, periodic for *wrap*). The filter is
   truncated at the horizon where its tail falls below the working precision's epsilon.
   Large arrays whose every filtered line is long run the FIRs of all axes through the tiled
-  path of :func:`jaxresample._correlate.correlate_axes` (every axis's pass on a tile while
+  path of :func:`jaxresample._engine.correlate.correlate_axes` (every axis's pass on a tile while
   it is in cache).
 
 Both forms are numerically stable in float32 (no gain of ~120 followed by cancellations, as in
@@ -26,20 +26,18 @@ order 3 and 7.5 for order 5), and both are linear maps, so gradients, ``vmap`` a
 from __future__ import annotations
 
 import functools
-import warnings
 from typing import Any, Literal
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _correlate, _dtypes, _modes
-from ._compile import cpu_tuned_jit
-from ._validation import ScipyRuntimeError, single_axis, static_int
-
-__all__ = ["spline_filter", "spline_filter1d"]
+from .. import _dtypes, _modes
+from . import correlate as _correlate
+from .jit import cpu_tuned_jit
 
 Init = Literal["mirror", "wrap", "reflect"]
+
 
 #: scipy's poles per order (``get_filter_poles``).
 _POLES: dict[int, tuple[float, ...]] = {
@@ -48,6 +46,7 @@ _POLES: dict[int, tuple[float, ...]] = {
     4: (-0.361341225900220177092212841325675255, -0.013725429297339121360331226939128204),
     5: (-0.430575347099973791851434783493520110, -0.043096288203264653822712376822550182),
 }
+
 
 #: The initialisation scipy's ``apply_filter`` uses for each behaviour.
 _INIT: dict[str, Init] = {
@@ -60,6 +59,7 @@ _INIT: dict[str, Init] = {
     "edge": "reflect",
 }
 
+
 #: The boundary extension under which each initialisation is exact.
 _EXTENSION: dict[Init, _modes.Behaviour] = {
     "mirror": "whole-symmetric",
@@ -67,106 +67,20 @@ _EXTENSION: dict[Init, _modes.Behaviour] = {
     "wrap": "periodic",
 }
 
+
 #: Lines up to this length use the dense exact operator.
 _DENSE_MAX = 64
+
+
 #: Along the last (contiguous) axis, lines up to this length use the dense operator too: a
 #: matrix product is far faster there than shifted slices (measured on a 512x512x247 float32
 #: volume, n = 247, 2 CPU cores: 0.29 s dense vs 0.69 s FIR).
 _DENSE_MAX_MINOR = 384
 
+
 #: scipy pads the input of the interpolation functions by this many samples for
 #: ``nearest`` and ``grid-constant`` before prefiltering.
 _PRE_PAD = 12
-
-
-# --------------------------------------------------------------------------------------------
-# B-spline weights (the interpolation kernel)
-# --------------------------------------------------------------------------------------------
-
-
-def _first_tap(x: Any, order: int) -> jax.Array:
-    """Index of the first of the ``order + 1`` samples a B-spline of ``order`` reads at ``x``.
-
-    ``floor(x) - order // 2`` for odd orders and ``floor(x + 0.5) - order // 2`` for even ones
-    (scipy's ``NI_GeometricTransform``). Returned as int32.
-    """
-    x = jnp.asarray(x)
-    base = jnp.floor(x) if order % 2 else jnp.floor(x + 0.5)
-    return base.astype(jnp.int32) - order // 2
-
-
-def _frac(x: Any, order: int) -> jax.Array:
-    """The offset ``t`` of ``x`` from its middle knot, the argument of :func:`_bspline_weights`.
-
-    ``x - floor(x)`` in ``[0, 1)`` for odd orders, ``x - floor(x + 0.5)`` in ``[-0.5, 0.5)``
-    for even ones. ``floor`` has zero derivative, so ``dt/dx = 1`` everywhere.
-    """
-    x = jnp.asarray(x)
-    return x - jax.lax.stop_gradient(jnp.floor(x) if order % 2 else jnp.floor(x + 0.5))
-
-
-def _bspline_weights(t: Any, order: int) -> jax.Array:
-    """The ``order + 1`` B-spline tap weights at offset ``t`` from the middle knot.
-
-    Matches scipy's ``get_spline_interpolation_weights`` (the same polynomials, and the last
-    weight as one minus the others): ``t`` is :func:`_frac` of the coordinate, in ``[0, 1)`` for
-    odd orders and ``[-0.5, 0.5)`` for even ones; the weights apply to the samples
-    ``_first_tap(x, order) + j`` for ``j = 0 .. order``. Each weight is a polynomial in ``t``,
-    so derivatives are exact at every ``t`` (including ``t = 0``).
-
-    Args:
-      t: array of any shape, floating dtype.
-      order: spline order 0-5. Static.
-
-    Returns:
-      Array of shape ``t.shape + (order + 1,)``, dtype of ``t``.
-    """
-    t = jnp.asarray(t)
-    if not jnp.issubdtype(t.dtype, jnp.floating):
-        t = t.astype(_dtypes.compute_dtype(t.dtype))
-    one = jnp.ones_like(t)
-    if order == 0:
-        return one[..., None]
-    z = 1.0 - t
-    w: list[jax.Array]
-    if order == 1:
-        w = [z]
-    elif order == 2:
-        y = 0.5 - t
-        w = [0.5 * y * y, 0.75 - t * t]
-    elif order == 3:
-        w = [
-            z * z * z / 6.0,
-            (t * t * (t - 2.0) * 3.0 + 4.0) / 6.0,
-            (z * z * (z - 2.0) * 3.0 + 4.0) / 6.0,
-        ]
-    elif order == 4:
-        y = 0.5 - t
-        yy = y * y
-        s = t * t
-        y1 = 1.0 + t
-        w = [
-            yy * yy / 24.0,
-            y1 * (y1 * (y1 * (5.0 - y1) / 6.0 - 1.25) + 5.0 / 24.0) + 55.0 / 96.0,
-            s * (s * 0.25 - 0.625) + 115.0 / 192.0,
-            z * (z * (z * (5.0 - z) / 6.0 - 1.25) + 5.0 / 24.0) + 55.0 / 96.0,
-        ]
-    elif order == 5:
-        s = t * t
-        u = z * z
-        y1 = t + 1.0
-        z1 = z + 1.0
-        w = [
-            z * u * u / 120.0,
-            y1 * (y1 * (y1 * (y1 * (y1 / 24.0 - 0.375) + 1.25) - 1.75) + 0.625) + 0.425,
-            s * (s * (0.25 - t / 12.0) - 0.5) + 0.55,
-            u * (u * (0.25 - z / 12.0) - 0.5) + 0.55,
-            z1 * (z1 * (z1 * (z1 * (z1 / 24.0 - 0.375) + 1.25) - 1.75) + 0.625) + 0.425,
-        ]
-    else:
-        raise ScipyRuntimeError(f"_bspline_weights: spline order not supported: order={order}")
-    last = one - functools.reduce(jnp.add, w)
-    return jnp.stack([*w, last], axis=-1)
 
 
 def _pre_pad_width(order: int, behaviour: str) -> int:
@@ -177,11 +91,6 @@ def _pre_pad_width(order: int, behaviour: str) -> int:
     for those modes; every other mode needs no padding.
     """
     return _PRE_PAD if order > 1 and behaviour in ("edge", "constant") else 0
-
-
-# --------------------------------------------------------------------------------------------
-# The exact operator, built on the host in float64
-# --------------------------------------------------------------------------------------------
 
 
 def _host_filter(c: np.ndarray, order: int, init: Init) -> np.ndarray:
@@ -254,11 +163,6 @@ def _horizon(order: int, dtype: Any) -> int:
     return (len(_fir(order, float(np.finfo(dtype).eps))) - 1) // 2
 
 
-# --------------------------------------------------------------------------------------------
-# The jittable cores
-# --------------------------------------------------------------------------------------------
-
-
 def _apply_matrix(x: jax.Array, m: np.ndarray, axis: int) -> jax.Array:
     mat = jnp.asarray(m, dtype=x.dtype)
     y = jnp.tensordot(x, mat, axes=((axis,), (1,)), precision=jax.lax.Precision.HIGHEST)
@@ -307,9 +211,9 @@ def _prefilter1d(x: jax.Array, *, order: int, behaviour: str, axis: int) -> jax.
 def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...]) -> jax.Array:
     """Prefilter ``x`` along each of ``axes`` in turn (jittable; ``x`` in its compute dtype).
 
-    The stable private entry point of :mod:`jaxresample._interp`: ``order``, ``behaviour``
-    (from :func:`_modes.resolve` with ``family="interp"``) and ``axes`` (non-negative) are
-    static. Orders 0 and 1 return ``x`` unchanged.
+    The entry point of the samplers (:mod:`jaxresample._engine.sampler`): ``order``,
+    ``behaviour`` (from :func:`_modes.resolve` with ``family="interp"``) and ``axes``
+    (non-negative) are static. Orders 0 and 1 return ``x`` unchanged.
     """
     if x.dtype.kind == "f" and order >= 2 and _correlate.tiled(x.shape, axes):
         h = _fir(order, float(np.finfo(x.dtype).eps))
@@ -346,130 +250,3 @@ def _spline_filter_jit(
         return x.astype(out)
     x = _prefilter(x, order=order, behaviour=behaviour, axes=axes)
     return _dtypes.cast_result(x, out, rule="truncate")
-
-
-# --------------------------------------------------------------------------------------------
-# Public wrappers
-# --------------------------------------------------------------------------------------------
-
-
-def _prepare(input: Any, order: Any, output: Any, mode: Any, *, fn: str, lowest: int):
-    order = static_int(order, fn=fn, name="order")
-    if not lowest <= order <= 5:
-        raise ScipyRuntimeError(
-            f"{fn}: spline order not supported: order={order}; allowed values are "
-            f"{list(range(lowest, 6))}"
-        )
-    x = _dtypes.as_array(input, fn=fn)
-    behaviour = _modes.resolve(mode, family="interp", fn=fn)
-    out = _dtypes.output_dtype(output, x.dtype, fn=fn)
-    if jnp.issubdtype(x.dtype, jnp.complexfloating) and out.kind != "c":
-        warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
-        out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
-    cdt = _dtypes.twin_dtype(x.dtype, out)
-    return x, order, behaviour, out, cdt
-
-
-def spline_filter1d(
-    input: Any, order: int = 3, axis: int = -1, output: Any = np.float64, mode: str = "mirror"
-) -> jax.Array:
-    """Compute the B-spline coefficients of ``input`` along one axis.
-
-    SciPy equivalent: :func:`scipy.ndimage.spline_filter1d`
-
-    Each line along ``axis`` is replaced by the coefficients of the interpolating B-spline of
-    degree ``order``, with the boundary condition of ``mode`` (see :ref:`modes`), exactly as
-    scipy's recursive filter computes them. Orders 0 and 1 return a copy.
-
-    Args:
-      input: array of any shape; integer, floating or complex dtype (complex: the real and
-        imaginary parts are filtered separately).
-      order: spline order, 0-5. Static.
-      axis: the axis to filter. Static.
-      output: dtype of the result. Default float64, which is float32 unless x64 is enabled.
-        Integer outputs truncate toward zero (and saturate).
-      mode: boundary mode, one of scipy's interpolation modes. Static.
-
-    Returns:
-      Array with the shape of ``input`` and dtype ``output``.
-
-    Raises:
-      ScipyRuntimeError: ``order`` outside 0-5 ("spline order not supported"), or an unknown
-        ``mode`` (both are ``RuntimeError`` in scipy).
-      TypeError: ``output`` is an array, or ``order``/``axis`` is not an integer.
-      ValueError: ``axis`` out of range.
-
-    Differences from SciPy:
-      ``output`` cannot be an array (JAX arrays are immutable). float32 inputs are filtered
-      in float32 (scipy always works in float64); the error is a few float32 ulps of
-      ``max|input|``. For ``mode='reflect'``/``'grid-mirror'``/``'nearest'`` on lines of 2-4
-      samples, scipy <= 1.17 returns slightly wrong coefficients (scipy gh-24550); we return
-      the exact ones (scipy's fixed behaviour). Integer outputs saturate where scipy's C
-      cast wraps around.
-
-    Examples:
-      >>> import jax.numpy as jnp
-      >>> from jaxresample.ndimage import spline_filter1d
-      >>> spline_filter1d(jnp.array([1.0, 2.0]), mode="reflect", output=jnp.float32)
-      Array([0.75, 2.25], dtype=float32)
-    """
-    fn = "spline_filter1d"
-    x, order, behaviour, out, cdt = _prepare(input, order, output, mode, fn=fn, lowest=0)
-    if x.ndim == 0:
-        x = x.reshape(1)
-        single_axis(axis, 1, fn=fn)
-        return _spline_filter_jit(
-            x, order=order, behaviour=behaviour, axes=(), out_dtype=out, cdt=cdt
-        ).reshape(())
-    ax = single_axis(axis, x.ndim, fn=fn)
-    return _spline_filter_jit(
-        x, order=order, behaviour=behaviour, axes=(ax,), out_dtype=out, cdt=cdt
-    )
-
-
-def spline_filter(
-    input: Any, order: int = 3, output: Any = np.float64, mode: str = "mirror"
-) -> jax.Array:
-    """Compute the B-spline coefficients of ``input`` along every axis.
-
-    SciPy equivalent: :func:`scipy.ndimage.spline_filter`
-
-    Applies :func:`spline_filter1d` along each axis in turn: the result is the array of
-    coefficients whose B-spline of degree ``order`` interpolates ``input`` with the boundary
-    condition of ``mode`` (see :ref:`modes`).
-
-    Args:
-      input: array of any shape; integer, floating or complex dtype (complex: the real and
-        imaginary parts are filtered separately).
-      order: spline order, 2-5. Static.
-      output: dtype of the result. Default float64, which is float32 unless x64 is enabled.
-        Integer outputs truncate toward zero after each axis, as scipy's intermediate
-        results do.
-      mode: boundary mode, one of scipy's interpolation modes. Static.
-
-    Returns:
-      Array with the shape of ``input`` and dtype ``output``.
-
-    Raises:
-      ScipyRuntimeError: ``order`` outside 2-5 ("spline order not supported"), or an unknown
-        ``mode`` (both are ``RuntimeError`` in scipy).
-      TypeError: ``output`` is an array, or ``order`` is not an integer.
-
-    Differences from SciPy:
-      As for :func:`spline_filter1d`: no output arrays, float32 work for float32 inputs,
-      the exact result where scipy <= 1.17 has gh-24550, saturating integer outputs.
-
-    Examples:
-      >>> import jax.numpy as jnp
-      >>> from jaxresample.ndimage import spline_filter
-      >>> spline_filter(jnp.eye(3), order=3, output=jnp.float32)
-      Array([[ 4.125, -3.   ,  1.875],
-             [-3.   ,  4.5  , -3.   ],
-             [ 1.875, -3.   ,  4.125]], dtype=float32)
-    """
-    fn = "spline_filter"
-    x, order, behaviour, out, cdt = _prepare(input, order, output, mode, fn=fn, lowest=2)
-    axes = tuple(range(x.ndim))
-    return _spline_filter_jit(
-        x, order=order, behaviour=behaviour, axes=axes, out_dtype=out, cdt=cdt
-    )

@@ -23,10 +23,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _correlate, _dtypes, _modes, _splines
-from ._compile import cpu_tuned_jit
-from ._coords import fence
-from ._interp import _axis_plan
+from .. import _dtypes, _modes
+from . import correlate as _correlate
+from .coords import fence
+from .jit import cpu_tuned_jit
+from .prefilter import _INIT, _filter_matrix, _pre_pad_width, _prefilter1d
+from .taps import _axis_plan
 
 
 def _run_separable(
@@ -189,7 +191,7 @@ def _cached_host_plan(
         # sampling at the samples: the identity, unless the samples are used as spline
         # coefficients without a prefilter (scipy then returns the smoothed spline)
         return None
-    npad = _splines._pre_pad_width(order, behaviour) if spline else 0
+    npad = _pre_pad_width(order, behaviour) if spline else 0
     big = n + 2 * npad
     idx, w, ok, outside, nan = _axis_plan(cc + npad, big, behaviour, order)
     nan = nan if nan.any() else None
@@ -203,7 +205,7 @@ def _cached_host_plan(
     dense = np.zeros((n_out, big))
     np.add.at(dense, (np.arange(n_out)[:, None], idx), w)
     if big >= 2:
-        dense = dense @ _splines._filter_matrix(big, order, _splines._INIT[behaviour])
+        dense = dense @ _filter_matrix(big, order, _INIT[behaviour])
     if npad:
         inner = dense[:, npad : npad + n].copy()
         if behaviour == "edge":
@@ -222,7 +224,7 @@ def _cached_host_plan(
             )
     cols, vals = _sparsify(dense, _DROP[np.dtype(work)])
     if cols.shape[1] > _MAX_TAPS:
-        # a wide fused kernel: one dense matrix product beats K gathers on CPU (PERF.md)
+        # a wide fused kernel: one dense matrix product beats K gathers on CPU (docs: Performance)
         kept = np.zeros(dense.shape, work)
         np.put_along_axis(kept, cols, vals.astype(work), axis=1)
         pre = _Pre(axis, order, behaviour, 0, False, _bands(cols))
@@ -265,7 +267,7 @@ def _shift_invariant(
     ``extension`` (:data:`_FIR_EXTENSION`; for ``constant`` the ``cval`` weights ``beta`` are
     checked too): then the axis is a plain correlation (``O(taps)`` per sample instead of a
     dense or banded product, and all such axes run together, tile by tile, in
-    :func:`jaxresample._correlate.correlate_axes`). The kernel is the middle row's, trimmed
+    :func:`jaxresample._engine.correlate.correlate_axes`). The kernel is the middle row's, trimmed
     as :func:`_sparsify` trims rows; every row (but the ``outside`` ones, which return
     ``cval``) is checked against the model, and None is returned unless each one matches
     within ``_FIR_SLACK * drop`` of its mass. (Measured in float32: rows whose coordinates
@@ -311,7 +313,7 @@ def _traced_plan(
 ) -> tuple[_Plan, _Pre]:
     """Plan one axis from traced coordinates (prefilter done in the executor)."""
     spline = prefilter and order >= 2
-    npad = _splines._pre_pad_width(order, behaviour) if spline else 0
+    npad = _pre_pad_width(order, behaviour) if spline else 0
     # the coordinates may be computed in the caller's program: see _coords
     idx, w, ok, outside, nan = _axis_plan(fence(cc) + npad, n + 2 * npad, behaviour, order)
     return _tap_plan(idx, w, ok, outside, nan, jnp), _Pre(axis, order, behaviour, npad, spline)
@@ -370,7 +372,7 @@ def _resample(
             if pre.npad:
                 x = _modes.pad(x, pre.npad, pre.npad, axis=ax, behaviour=pre.behaviour, cval=cval)  # type: ignore[arg-type]
             if pre.prefilter:
-                x = _splines._prefilter1d(x, order=pre.order, behaviour=pre.behaviour, axis=ax)
+                x = _prefilter1d(x, order=pre.order, behaviour=pre.behaviour, axis=ax)
             x = _apply(x, cval, plan, ax, pre.blocks)
         elif firs:  # every correlation axis at once, at the first one's turn (tiled)
             x = _correlate.correlate_axes(
@@ -396,8 +398,3 @@ def _resample(
     if nan is not None and jnp.issubdtype(x.dtype, jnp.inexact):
         x = jnp.where(nan, jnp.asarray(jnp.nan, x.dtype), x)
     return _dtypes.cast_result(x, out_dtype, rule="round")
-
-
-# --------------------------------------------------------------------------------------------
-# zoom
-# --------------------------------------------------------------------------------------------

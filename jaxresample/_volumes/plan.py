@@ -20,10 +20,10 @@ from typing import Any
 import jax
 import numpy as np
 
-from . import _choices
-from ._affine import check_affine, invert, is_axis_aligned, voxel_sizes, voxel_to_voxel
-from ._choices import Anchor, Rounding
-from ._validation import check_choice, concrete_float, fmt, per_axis, static_int
+from .. import _choices
+from .._affine import check_affine, invert, is_axis_aligned, voxel_sizes, voxel_to_voxel
+from .._choices import Anchor, Rounding
+from .._validation import check_choice, concrete_float, fmt, per_axis, static_int
 
 __all__ = [
     "ANCHORS",
@@ -80,7 +80,7 @@ class ResamplePlan:
         plans made from an output shape or a reference grid.
 
     Examples:
-      >>> from jaxresample._plan import plan_resample
+      >>> from jaxresample import plan_resample
       >>> plan = plan_resample((4, 6), np.diag([1.0, 1.0, 1.0]), spacing=2.0)
       >>> plan
       ResamplePlan(in_shape=(4, 6), out_shape=(2, 3), spacing=(2, 2), index_map=diagonal)
@@ -124,7 +124,7 @@ class ResamplePlan:
           A :class:`ResamplePlan` from ``out_shape`` to ``in_shape``.
 
         Examples:
-          >>> from jaxresample._plan import plan_resample
+          >>> from jaxresample import plan_resample
           >>> plan = plan_resample((5, 7), np.diag([1.0, 1.0, 1.0]), spacing=(2.0, 3.0))
           >>> back = plan.inverse()
           >>> back.out_shape, bool(np.array_equal(back.out_affine, plan.in_affine))
@@ -313,7 +313,7 @@ def plan_resample(
     Examples:
       A CT of 512 x 512 x 247 voxels of 0.78125 x 0.78125 x 1 mm, to 1 x 1 x 2 mm:
 
-      >>> from jaxresample._plan import plan_resample
+      >>> from jaxresample import plan_resample
       >>> affine = np.diag([0.78125, 0.78125, 1.0, 1.0])
       >>> plan = plan_resample((512, 512, 247), affine, spacing=(1.0, 1.0, 2.0))
       >>> plan.out_shape
@@ -430,7 +430,7 @@ def plan_to_reference(
       TypeError: non-integer shapes or traced affines.
 
     Examples:
-      >>> from jaxresample._plan import plan_to_reference
+      >>> from jaxresample import plan_to_reference
       >>> plan = plan_to_reference(
       ...     (10, 10), np.diag([1.0, 1.0, 1.0]),
       ...     reference_shape=(5, 5), reference_affine=np.diag([2.0, 2.0, 1.0]))

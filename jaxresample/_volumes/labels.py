@@ -10,13 +10,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _affine, _choices, _interp
-from ._coords import affine_coordinates
-from ._dtypes import host_array
-from ._filters import _gaussian
-from ._limits import check_array
-from ._plan import Anchor, Rounding, reference_plan, respacing_plan
-from ._validation import check_choice, fmt, is_traced, static_int
+from .. import _affine, _choices
+from .._dtypes import host_array
+from .._engine.coords import affine_coordinates
+from .._engine.filtering import _gaussian
+from .._engine.taps import _axis_plan
+from .._limits import check_array
+from .._validation import check_choice, fmt, is_traced, static_int
+from .plan import Anchor, Rounding, reference_plan, respacing_plan
 
 __all__ = ["resample_labels"]
 
@@ -185,7 +186,7 @@ def _grid(plan: Any, in_shape: tuple[int, ...], *, order: int) -> Grid:
     taps = []
     for a in range(nd):
         cc = index_map[a, a] * np.arange(plan.out_shape[a]) + index_map[a, nd]
-        idx, w, *_ = _interp._axis_plan(cc, in_shape[a], "edge", order)
+        idx, w, *_ = _axis_plan(cc, in_shape[a], "edge", order)
         taps.append((idx.astype(np.int32), w.astype(np.float32)))
     return tuple(taps)
 
@@ -243,7 +244,7 @@ def _corner_taps(
             taps.append((idx.reshape(shape), w.reshape(shape)))
         return taps
     coords = affine_coordinates(grid[:nd, :nd], grid[:nd, nd], out_shape)
-    return [_interp._axis_plan(coords[a], in_shape[a], "edge", order)[:2] for a in range(nd)]
+    return [_axis_plan(coords[a], in_shape[a], "edge", order)[:2] for a in range(nd)]
 
 
 def _interpolate(

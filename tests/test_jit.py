@@ -1,4 +1,4 @@
-"""Tests of jaxresample._compile: the CPU-tuned programs give the plain programs' bits."""
+"""The engine's CPU-tuned programs (``_engine.jit``): the plain programs' bits, public API only."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from jaxresample import _compile, _filters, _separable, _splines, gaussian_filter
+from jaxresample import gaussian_filter
 from jaxresample import ndimage as nd
+from jaxresample._engine import filtering, jit, prefilter, separable
 
 CPU = jax.default_backend() == "cpu"
 
@@ -39,7 +40,7 @@ def test_tuned_programs_are_bitwise_the_plain_ones(
 ) -> None:
     v = _volume(shape)
     tuned = np.asarray(CASES[case](v))
-    monkeypatch.setattr(_compile, "_top_level", lambda: False)
+    monkeypatch.setattr(jit, "_traced", lambda args, kwargs: True)
     plain = np.asarray(CASES[case](v))
     np.testing.assert_array_equal(tuned, plain)
 
@@ -48,7 +49,7 @@ def test_tuned_programs_are_bitwise_the_plain_ones(
 def test_top_level_calls_use_the_tuned_program_and_traced_calls_the_plain_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    fn = _filters._gaussian_filter
+    fn = filtering._gaussian_filter
     used: list[str] = []
 
     def spy(name: str) -> Any:
@@ -78,11 +79,44 @@ def test_top_level_calls_use_the_tuned_program_and_traced_calls_the_plain_one(
 
 def test_every_tuned_function_is_a_tuned_jit_named_after_its_function() -> None:
     for fn, name in (
-        (_filters._correlate1d, "_correlate1d"),
-        (_filters._gaussian_filter, "_gaussian_filter"),
-        (_splines._spline_filter_jit, "_spline_filter_jit"),
-        (_separable._resample, "_resample"),
+        (filtering._correlate1d, "_correlate1d"),
+        (filtering._gaussian_filter, "_gaussian_filter"),
+        (prefilter._spline_filter_jit, "_spline_filter_jit"),
+        (separable._resample, "_resample"),
     ):
-        assert isinstance(fn, _compile.TunedJit)
+        assert isinstance(fn, jit.TunedJit)
         assert fn.tuned is not fn.plain
         assert getattr(fn, "__name__", None) == name
+
+
+@pytest.mark.skipif(not CPU, reason="the tuned programs are used on CPU only")
+def test_a_jit_closing_over_a_concrete_array_falls_back_to_the_plain_program() -> None:
+    """Inside a user's jit a program may get concrete arrays (closed over): JAX refuses the
+    tuned program there (compiler options on a nested jit), and the plain one runs."""
+    attempts: list[str] = []
+
+    def double(x: jax.Array) -> jax.Array:
+        return x * 2.0
+
+    tuned_jit = jit.TunedJit(double, {})
+    for name in ("tuned", "plain"):
+        inner = getattr(tuned_jit, name)
+
+        def call(*args: Any, _inner: Any = inner, _name: str = name) -> Any:
+            attempts.append(_name)
+            return _inner(*args)
+
+        setattr(tuned_jit, name, call)
+    constant = jnp.arange(3.0)
+    out = jax.jit(lambda s: tuned_jit(constant) * s)(1.5)
+    np.testing.assert_array_equal(np.asarray(out), [0.0, 3.0, 6.0])
+    assert attempts == ["tuned", "plain"]  # refused, then the plain program
+    attempts.clear()
+    np.testing.assert_array_equal(np.asarray(tuned_jit(constant)), [0.0, 2.0, 4.0])
+    assert attempts == ["tuned"]  # at top level the tuned program runs
+
+    def broken(x: jax.Array) -> jax.Array:
+        raise ValueError("broken: a genuine error")
+
+    with pytest.raises(ValueError, match="broken: a genuine error"):  # retried, re-raised
+        jit.TunedJit(broken, {})(constant)

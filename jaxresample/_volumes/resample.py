@@ -1,6 +1,6 @@
 """Physical-space resampling of volumes: to a new voxel spacing, or onto a reference grid.
 
-The geometry comes from :mod:`jaxresample._plan` (host-side, static shapes); the sampling
+The geometry comes from :mod:`jaxresample._volumes.plan` (host-side, static shapes); the sampling
 from the scipy-exact interpolation engine (:func:`jaxresample.ndimage.affine_transform`),
 which takes its separable per-axis path whenever the voxel map is axis-aligned and concrete.
 Spatial axes come first, in nibabel order; extra trailing axes (time, channels) are carried
@@ -17,13 +17,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _affine, _choices
-from ._dtypes import as_array, cast_result, compute_dtype
-from ._filters import _gaussian
-from ._geometric import transform_affine
-from ._limits import check_array
-from ._plan import Anchor, ResamplePlan, Rounding, reference_plan, respacing_plan
-from ._validation import check_choice, concrete_float, fmt, is_traced, static_int
+from .. import _affine, _choices
+from .._dtypes import as_array, cast_result, compute_dtype
+from .._engine.filtering import _gaussian
+from .._engine.transform import transform_affine
+from .._limits import check_array
+from .._validation import check_choice, concrete_float, fmt, is_traced, static_int
+from .plan import Anchor, ResamplePlan, Rounding, reference_plan, respacing_plan
 
 __all__ = ["antialias_sigma", "resample_to_reference", "resample_to_spacing"]
 

@@ -5,37 +5,9 @@ One 1-D correlation per axis: extend the axis with its boundary behaviour (from
 antisymmetric kernels are folded, ``w_k * (x[i-k] ± x[i+k])``, which halves the multiplies
 (scipy's C code does the same). XLA fuses each axis's shift-and-add into one loop.
 
-Measured on a 2-core x86-64 CPU (docs/PERF): XLA's CPU convolutions are ~40x slower than this
-for 1-D kernels, so there are none here.
-
-Also measured (W2, float32 512x512x247, sigma (2, 2, 1); scipy ~1.2 s): one fused pass per
-axis over the whole volume runs on both cores, but every pass writes a fresh volume (page
-faults, ~0.06 s each with glibc's default malloc) and the major-axis pass reads 17 far-apart
-streams (0.14 s alone), so three whole passes take 0.30-0.35 s and 3 volumes of memory.
-Blocks of 16 whole rows of the first axis with every pass run on the block: 0.28 s. Tiles of
-128 x 64 x 247 (the tiled path below): 0.19 s, of which ~0.06 s is the page faults of the
-fresh output; tiles of 64-256 x 32-128 are within 10 %. The minor axis as a blocked banded
-matmul (``einsum`` with a (B + 2r, B) band, B = 32) takes 0.63 s for that axis alone.
-Tried and slower: tiles small enough for L2 (33-66 x 16-32: 0.20-0.26 s, the halos of the
-two 17-tap axes cost more than the cache saves: a 17-tap pass runs at ~2.8 G outputs/s
-whether its tile is in L2 or not); a rolling buffer down the first axis (column blocks of
-64, 4-16 new rows a step, no halo recomputed: 0.26-0.44 s, per-step overheads); building
-the extension of the last, untiled axis into the tile's fetch (+6 %). XLA CPU options:
-fast math and the XNNPACK/YNNPACK/oneDNN fusion types changed nothing measurable;
-``xla_cpu_prefer_vector_width=512`` gains 2-5 % here (W2 moves data more than it computes)
-and 8-10 % on the spline prefilter and wider Gaussians, so the callers compile with it
-(:mod:`jaxresample._compile`).
-
-Where the 0.165 s go (XLA's profiler, default allocator): the zero-filled output 46 ms
-(page faults, parallel or not), the in-place tile writes 37 ms (XLA CPU never parallelises
-an in-place dynamic-update-slice), the 17-tap passes 22 + 27 ms, the tile reads 22 ms, the
-minor axis's extension (a concatenation) 14 ms. Also tried: reading interior tiles
-straight from the input into the first pass (2.5 ms saved over the 12 interior tiles,
-within the call's noise, not kept); and, slower or equal: splitting the minor-axis pass
-into an interior written in place plus two 4-wide edges (the narrow edges cost more than
-the concatenation: +10 ms); writing tile t-1 while tile t is filtered (XLA's runtime ran
-them one after the other: +40 ms); fencing the last pass before the write (equal); tile
-shapes of 32-128 x 2^20-2^22 elements (equal).
+XLA's CPU convolutions are far slower for 1-D kernels, so there are none here. Large
+arrays run every axis's pass on one tile at a time while it is in cache (:func:`correlate_axes`);
+the formulations measured against it are on the *Performance* page of the docs.
 
 These helpers run *inside* jitted functions: every argument except the arrays and ``cval``
 must be static.
@@ -53,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from . import _modes
+from .. import _modes
 
 __all__ = ["chunks_in_place", "correlate_axes", "correlate_pass", "tiled"]
 

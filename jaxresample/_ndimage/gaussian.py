@@ -15,9 +15,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from . import _dtypes, _validation
-from ._filters import _cast, _check_input, _gaussian, _sigma_array
-from ._validation import ScipyRuntimeError
+from .. import _dtypes, _validation
+from .._engine.filtering import _cast, _check_input, _gaussian, _sigma_array
+from .._validation import ScipyRuntimeError
 
 __all__ = ["fourier_gaussian", "gaussian_gradient_magnitude", "gaussian_laplace"]
 
@@ -113,7 +113,7 @@ def gaussian_laplace(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._gaussian import gaussian_laplace
+      >>> from jaxresample._ndimage.gaussian import gaussian_laplace
       >>> import numpy as np
       >>> y = gaussian_laplace(jnp.array([0.0, 0.0, 1.0, 0.0, 0.0], jnp.float32), 1.0)
       >>> str(y.dtype)
@@ -181,7 +181,7 @@ def gaussian_gradient_magnitude(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._gaussian import gaussian_gradient_magnitude
+      >>> from jaxresample._ndimage.gaussian import gaussian_gradient_magnitude
       >>> import numpy as np
       >>> y = gaussian_gradient_magnitude(jnp.arange(5, dtype=jnp.float32), 1.0)
       >>> str(y.dtype)
@@ -246,7 +246,7 @@ def fourier_gaussian(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._gaussian import fourier_gaussian
+      >>> from jaxresample._ndimage.gaussian import fourier_gaussian
       >>> import numpy as np
       >>> y = fourier_gaussian(jnp.ones(4, jnp.complex64), 0.5)
       >>> str(y.dtype)

@@ -12,11 +12,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from . import _dtypes, _modes, _validation
-from ._correlate import fold_kernel
-from ._filters import _cast, _check_input, _gaussian, _gaussian_statics, _truncating
-from ._kernels import check_order, sampled_kernel
-from ._validation import fmt, is_traced
+from .. import _dtypes, _modes, _validation
+from .._engine.correlate import fold_kernel
+from .._engine.filtering import _cast, _check_input, _gaussian, _gaussian_statics, _truncating
+from .._kernels import check_order, sampled_kernel
+from .._validation import fmt, is_traced
 
 __all__ = ["FWHM_PER_SIGMA", "gaussian_filter_fft", "smooth"]
 
@@ -103,7 +103,7 @@ def smooth(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._smooth import smooth
+      >>> from jaxresample._volumes.smooth import smooth
       >>> img = jnp.zeros((5, 5), jnp.float32).at[2, 2].set(1.0)
       >>> import numpy as np
       >>> y = smooth(img, fwhm_mm=2.0, spacing=(1.0, 2.0))[2]
@@ -186,7 +186,7 @@ def gaussian_filter_fft(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._smooth import gaussian_filter_fft
+      >>> from jaxresample._volumes.smooth import gaussian_filter_fft
       >>> import numpy as np
       >>> y = gaussian_filter_fft(jnp.array([0.0, 0.0, 1.0, 0.0, 0.0], jnp.float32), 1.0)
       >>> str(y.dtype)
@@ -222,7 +222,7 @@ def _fft_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, 
         r = radii[i]
         n = y.shape[axis]
         # correlation weights (the reversed kernel), folded onto the axis: at most 2 n + 1
-        # taps whatever the radius (jaxresample._correlate.fold_kernel)
+        # taps whatever the radius (jaxresample.fold_kernel)
         w = sampled_kernel(sigmas[i], orders[i], r, sigmas.dtype)[::-1]
         w, before = fold_kernel(w, r, n, behaviours[i])
         after = w.shape[0] - 1 - before

@@ -15,6 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import io
+from .._affine import voxel_sizes
+from .._volumes.resample import resample_to_spacing
+
 #: The demo CT's geometry: 512 x 512 x 247 voxels of 0.78125 x 0.78125 x 1.0 mm.
 CT_SHAPE = (512, 512, 247)
 CT_SPACING = (0.78125, 0.78125, 1.0)
@@ -87,10 +91,6 @@ def _one(
 ):  # fmt: skip
     import jax
     import nibabel as nib
-
-    from . import io
-    from ._affine import voxel_sizes
-    from ._resample import resample_to_spacing
 
     if not np.all(np.isfinite(affine)):
         raise ValueError(f"{name}: the affine has non-finite entries")
@@ -174,8 +174,6 @@ def run_demo(
     Without ``input_path``: the CT phantom (512 x 512 x 247 voxels of 0.78125 x 0.78125 x
     1 mm) and nibabel's example 4-D EPI (a real, oblique NIfTI shipped inside nibabel's wheel).
     """
-    from . import io
-
     dest = Path(out_dir)
     if dest.exists() and not dest.is_dir():
         raise NotADirectoryError(f"--out-dir {out_dir!r} exists and is not a directory")
