@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
+from . import ndimage as _ndimage_face
 from ._lazy import attach
 
 try:
@@ -20,51 +21,24 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 #: public name -> private module that defines it
 EXPORTS: dict[str, str] = {
+    **dict.fromkeys(_ndimage_face.EXPORTS, ".ndimage"),  # the scipy twins, listed there
     "ResamplePlan": "._volumes.plan",
     "ScipyRuntimeError": "._validation",
-    "affine_transform": "._ndimage.geometric",
     "antialias_sigma": "._volumes.resample",
-    "convolve1d": "._ndimage.filters",
-    "correlate1d": "._ndimage.filters",
-    "fourier_gaussian": "._ndimage.gaussian",
-    "gaussian_filter": "._ndimage.filters",
-    "gaussian_filter1d": "._ndimage.filters",
     "gaussian_filter_fft": "._volumes.smooth",
-    "gaussian_gradient_magnitude": "._ndimage.gaussian",
     "gaussian_kernel1d": "._kernels",
-    "gaussian_laplace": "._ndimage.gaussian",
-    "geometric_transform": "._ndimage.geometric",
-    "map_coordinates": "._ndimage.interpolation",
     "map_coordinates_adjoint": "._ndimage.interpolation",
     "plan_resample": "._volumes.plan",
     "plan_to_reference": "._volumes.plan",
     "resample_labels": "._volumes.labels",
     "resample_to_reference": "._volumes.resample",
     "resample_to_spacing": "._volumes.resample",
-    "shift": "._ndimage.geometric",
     "smooth": "._volumes.smooth",
-    "spline_filter": "._ndimage.splines",
-    "spline_filter1d": "._ndimage.splines",
-    "zoom": "._ndimage.geometric",
 }
 
 if TYPE_CHECKING:
     from ._kernels import gaussian_kernel1d as gaussian_kernel1d
-    from ._ndimage.filters import convolve1d as convolve1d
-    from ._ndimage.filters import correlate1d as correlate1d
-    from ._ndimage.filters import gaussian_filter as gaussian_filter
-    from ._ndimage.filters import gaussian_filter1d as gaussian_filter1d
-    from ._ndimage.gaussian import fourier_gaussian as fourier_gaussian
-    from ._ndimage.gaussian import gaussian_gradient_magnitude as gaussian_gradient_magnitude
-    from ._ndimage.gaussian import gaussian_laplace as gaussian_laplace
-    from ._ndimage.geometric import affine_transform as affine_transform
-    from ._ndimage.geometric import geometric_transform as geometric_transform
-    from ._ndimage.geometric import shift as shift
-    from ._ndimage.geometric import zoom as zoom
-    from ._ndimage.interpolation import map_coordinates as map_coordinates
     from ._ndimage.interpolation import map_coordinates_adjoint as map_coordinates_adjoint
-    from ._ndimage.splines import spline_filter as spline_filter
-    from ._ndimage.splines import spline_filter1d as spline_filter1d
     from ._validation import ScipyRuntimeError as ScipyRuntimeError
     from ._volumes.labels import resample_labels as resample_labels
     from ._volumes.plan import ResamplePlan as ResamplePlan
@@ -75,6 +49,20 @@ if TYPE_CHECKING:
     from ._volumes.resample import resample_to_spacing as resample_to_spacing
     from ._volumes.smooth import gaussian_filter_fft as gaussian_filter_fft
     from ._volumes.smooth import smooth as smooth
+    from .ndimage import affine_transform as affine_transform
+    from .ndimage import convolve1d as convolve1d
+    from .ndimage import correlate1d as correlate1d
+    from .ndimage import fourier_gaussian as fourier_gaussian
+    from .ndimage import gaussian_filter as gaussian_filter
+    from .ndimage import gaussian_filter1d as gaussian_filter1d
+    from .ndimage import gaussian_gradient_magnitude as gaussian_gradient_magnitude
+    from .ndimage import gaussian_laplace as gaussian_laplace
+    from .ndimage import geometric_transform as geometric_transform
+    from .ndimage import map_coordinates as map_coordinates
+    from .ndimage import shift as shift
+    from .ndimage import spline_filter as spline_filter
+    from .ndimage import spline_filter1d as spline_filter1d
+    from .ndimage import zoom as zoom
 
 __getattr__, __dir__, _names = attach(__name__, EXPORTS)
 __all__ = [*_names, "__version__"]

@@ -243,6 +243,17 @@ def voxel_to_voxel(out_affine: Any, in_affine: Any) -> np.ndarray:
     return invert(in_a, fn="voxel_to_voxel", name="in_affine") @ out_a
 
 
+def is_oblique(affine: Any, *, atol: float = 1e-6) -> bool:
+    """Whether the voxel axes of a voxel-to-world affine are rotated against the world axes.
+
+    True when some direction cosine (a column of the linear part over its norm) is neither
+    0 nor ±1 within ``atol``; flips and axis permutations are not oblique.
+    """
+    a = np.asarray(affine, dtype=np.float64)
+    cosines = np.abs(a[:-1, :-1] / voxel_sizes(a))
+    return bool(np.any((cosines > atol) & (cosines < 1 - atol)))
+
+
 def is_axis_aligned(matrix: Any, *, atol: float = 1e-12) -> bool:
     """Whether a voxel-to-voxel map is diagonal: each output axis reads one input axis.
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 import jax
@@ -146,6 +147,17 @@ def output_dtype(output: Any, input_dtype: Any, *, fn: str) -> np.dtype:
     if not dt.isnative:  # e.g. '>f8': JAX arrays are in native byte order
         dt = dt.newbyteorder("=")
     return np.dtype(jax.dtypes.canonicalize_dtype(dt))
+
+
+def complex_output(out: np.dtype, complex_input: bool) -> np.dtype:
+    """Scipy's rule for complex data and a real ``output``: promote it, with a warning.
+
+    (scipy refuses a real output *array*; JAX has none, so the dtype is promoted.)
+    """
+    if not complex_input or out.kind == "c":
+        return out
+    warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=4)
+    return np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
 
 
 def compute_dtype(*dtypes: Any) -> np.dtype:

@@ -95,13 +95,8 @@ INTERP_MODES: tuple[str, ...] = tuple(MODES)
 #: Every mode name accepted by the filters (scipy accepts all eight; ``grid-*`` collapse).
 FILTER_MODES: tuple[str, ...] = tuple(MODES)
 
-_PAD_MODES: dict[Behaviour, str] = {
-    "half-symmetric": "symmetric",
-    "whole-symmetric": "reflect",
-    "edge": "edge",
-    "periodic": "wrap",
-    "constant": "constant",
-}
+#: numpy.pad's name for each filter behaviour, read from the registry.
+_PAD_MODES: dict[Behaviour, str] = {m.filter: m.numpy for m in MODES.values()}
 
 
 def resolve(mode: Any, *, family: Family, fn: str, name: str = "mode") -> Behaviour:

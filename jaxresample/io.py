@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ._affine import check_affine, voxel_sizes
+from ._affine import check_affine, is_oblique, voxel_sizes
 from ._files import remove_stale, write_atomically
 from ._formats import (
     FLOAT32_MAX,
@@ -396,8 +396,7 @@ def describe(volume: Volume | str | os.PathLike[str]) -> dict[str, Any]:
     n = min(len(shape), 3)
     spacing = tuple(float(s) for s in voxel_sizes(affine)[:n])
     codes = "".join(str(c) for c in aff2axcodes(affine))[:n]
-    lin = affine[:3, :3] / voxel_sizes(affine)
-    oblique = bool(np.any((np.abs(lin) > 1e-6) & (np.abs(lin) < 1 - 1e-6)))
+    oblique = is_oblique(affine)
     has_codes = isinstance(header, nib.Nifti1Header)
     return {
         "shape": shape,

@@ -528,3 +528,14 @@ def test_gh15_first_voxel_centers_is_monais_spacing_grid() -> None:
     sitk = plan_resample((10, 7, 5), affine, spacing=target, anchor="first-voxel",
                          rounding="half-even")  # fmt: skip
     assert sitk.out_shape == (15, 4, 12)  # 7 * 1 / 2 = 3.5 -> 4; 5 * 2.5 = 12.5 -> 12
+
+
+def test_is_oblique_one_rule_for_info_and_the_demo() -> None:
+    from jaxresample._affine import is_oblique
+
+    c, s = np.cos(0.2), np.sin(0.2)
+    rotated = np.eye(4)
+    rotated[:3, :3] = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]]) @ np.diag([0.5, 2.0, 3.0])
+    permuted = np.array([[0, -2.0, 0, 1], [1.5, 0, 0, 2], [0, 0, 3.0, 3], [0, 0, 0, 1]])
+    assert is_oblique(rotated)
+    assert not is_oblique(permuted) and not is_oblique(np.diag([-1.0, 2.0, 3.0, 1.0]))

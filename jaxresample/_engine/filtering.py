@@ -5,7 +5,6 @@ Checked 1-D correlation and the Gaussian filter (kernels, derivative orders, cas
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -123,10 +122,7 @@ def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn
     cv = _check_cval(cval, x.dtype, fn=fn)
     default = np.promote_types(x.dtype, np.complex64) if cplx_w and x.dtype.kind != "c" else None
     out = _dtypes.output_dtype(output if output is not None else default, x.dtype, fn=fn)
-    if (cplx_w or x.dtype.kind == "c") and out.kind != "c":
-        # scipy: a real output dtype is promoted (an output array would be refused)
-        warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
-        out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
+    out = _dtypes.complex_output(out, cplx_w or x.dtype.kind == "c")
     work = _dtypes.twin_dtype(x.dtype, out, w.dtype)
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have at least one dimension")

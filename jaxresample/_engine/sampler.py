@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
 from typing import Any
 
 import jax
@@ -41,10 +40,7 @@ def _prepare_input(input: Any, output: Any, *, fn: str) -> tuple[jax.Array, np.d
     if x.ndim < 1:
         raise ScipyRuntimeError(f"{fn}: input and output rank must be > 0; got a 0-d input")
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
-    if jnp.issubdtype(x.dtype, jnp.complexfloating) and out.kind != "c":
-        warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
-        out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
-    return x, out
+    return x, _dtypes.complex_output(out, bool(jnp.issubdtype(x.dtype, jnp.complexfloating)))
 
 
 def _work_dtype(*dtypes: Any, native: bool = False) -> np.dtype:
@@ -362,3 +358,16 @@ def _adjoint(
 
     (out,) = jax.linear_transpose(forward, jax.ShapeDtypeStruct(shape, y.dtype))(y)
     return out
+
+
+def _setup(
+    input: Any, output: Any, order: Any, mode: Any, cval: Any, *, fn: str, native: bool = False
+):
+    order = _check_order(order, fn=fn)
+    behaviour = _modes.resolve(mode, family="interp", fn=fn)
+    x, out = _prepare_input(input, output, fn=fn)
+    work = _work_dtype(x.dtype, out, native=native)
+    cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
+    dt = _dtypes.compute_dtype if native else _dtypes.twin_dtype
+    xdt = dt(x.dtype, out) if cplx else work
+    return x.astype(xdt), out, order, behaviour, work, _cval_array(cval, xdt, fn=fn)

@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtypes, _modes
+from .. import _dtypes
 from .._limits import check_array, check_flat_index
 from .._validation import (
     ScipyRuntimeError,
@@ -26,30 +26,14 @@ from . import correlate as _correlate
 from . import sampler
 from .coords import affine_coordinates
 from .sampler import (
-    _check_order,
-    _cval_array,
     _pad_and_prefilter,
-    _prepare_input,
     _sample,
+    _setup,
     _unrolled,
-    _work_dtype,
     empty_input,
     padded_shape,
 )
 from .separable import _run_separable
-
-
-def _setup(
-    input: Any, output: Any, order: Any, mode: Any, cval: Any, *, fn: str, native: bool = False
-):
-    order = _check_order(order, fn=fn)
-    behaviour = _modes.resolve(mode, family="interp", fn=fn)
-    x, out = _prepare_input(input, output, fn=fn)
-    work = _work_dtype(x.dtype, out, native=native)
-    cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
-    dt = _dtypes.compute_dtype if native else _dtypes.twin_dtype
-    xdt = dt(x.dtype, out) if cplx else work
-    return x.astype(xdt), out, order, behaviour, work, _cval_array(cval, xdt, fn=fn)
 
 
 def _output_shape(output_shape: Any, default: tuple[int, ...], *, fn: str) -> tuple[int, ...]:

@@ -19,11 +19,12 @@ import numpy as np
 from .. import _dtypes
 from .._engine.sampler import (
     _map_coordinates,
+    _setup,
     empty_input,
     padded_shape,
 )
 from .._engine.separable import _run_separable
-from .._engine.transform import _output_shape, _setup, transform_affine
+from .._engine.transform import _output_shape, transform_affine
 from .._limits import check_array, check_flat_index
 from .._validation import (
     ScipyRuntimeError,

@@ -16,11 +16,9 @@ from .. import _dtypes, _modes
 from .._engine.sampler import (
     _adjoint,
     _check_order,
-    _cval_array,
     _map_coordinates,
     _prepare_coordinates,
-    _prepare_input,
-    _work_dtype,
+    _setup,
     empty_input,
     padded_shape,
 )
@@ -86,14 +84,8 @@ def map_coordinates(
       Array([2., 7.], dtype=float32)
     """
     fn = "map_coordinates"
-    order = _check_order(order, fn=fn)
-    behaviour = _modes.resolve(mode, family="interp", fn=fn)
-    x, out = _prepare_input(input, output, fn=fn)
-    work = _work_dtype(x.dtype, out)
+    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
     coords = _prepare_coordinates(coordinates, x.ndim, work, fn=fn)
-    cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
-    xdt = _dtypes.twin_dtype(x.dtype, out) if cplx else work
-    cv = _cval_array(cval, xdt, fn=fn)
     empty = empty_input(
         x, coords.shape[1:], cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn
     )
@@ -101,7 +93,7 @@ def map_coordinates(
         return empty
     check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
     return _map_coordinates(
-        x.astype(xdt),
+        x,
         coords,
         cv,
         order=order,

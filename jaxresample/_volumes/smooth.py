@@ -13,6 +13,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from .. import _dtypes, _modes, _validation
+from .._affine import voxel_sizes
 from .._engine.correlate import fold_kernel
 from .._engine.filtering import _cast, _check_input, _gaussian, _gaussian_statics, _truncating
 from .._kernels import check_order, sampled_kernel
@@ -42,7 +43,7 @@ def _voxel_sizes(affine: Any, spacing: Any, n: int, *, fn: str) -> tuple[float, 
         a = _validation.real_array(affine, fn=fn, name="affine")
         if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 2:
             raise ValueError(f"{fn}: affine must be a square (d+1, d+1) matrix; got {fmt(a)}")
-        cols = np.sqrt(np.sum(a[:-1, :-1] ** 2, axis=0))
+        cols = voxel_sizes(a)
         if cols.shape[0] < n:
             raise ValueError(
                 f"{fn}: affine {a.shape} describes {cols.shape[0]} spatial axes; the image has {n}"

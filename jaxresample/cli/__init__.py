@@ -16,19 +16,11 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from .. import __version__
 from .._choices import ANCHORS, LABEL_METHODS, MODE_NAMES, ROUNDINGS, SIGMA_RULES
 from ._report import CommandError, Terminated
 
 __all__ = ["main"]
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("jaxresample")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,7 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Filtering, B-spline interpolation and resampling of images and "
         "medical volumes in JAX.",
     )
-    parser.add_argument("--version", action="version", version=f"jaxresample {_version()}")
+    parser.add_argument("--version", action="version", version=f"jaxresample {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     res = sub.add_parser(

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import io
-from .._affine import voxel_sizes
+from .._affine import is_oblique, voxel_sizes
 from .._volumes.resample import resample_to_spacing
 
 #: The demo CT's geometry: 512 x 512 x 247 voxels of 0.78125 x 0.78125 x 1.0 mm.
@@ -122,7 +122,7 @@ def _one(
         return " x ".join(f"{float(a):.6g}" for a in v)
 
     orient = "".join(nib.orientations.aff2axcodes(affine))
-    print(f"input:    {name} ({orient}{', oblique' if _oblique(affine) else ''})")
+    print(f"input:    {name} ({orient}{', oblique' if is_oblique(affine) else ''})")
     print(f"          shape {fmt(data.shape)} voxels, spacing {fmt(s_in)} mm")
     print(f"          extent {fmt(np.array(data.shape[:3]) * s_in)} mm")
     print(f"output:   shape {fmt(out.shape)} voxels, spacing {fmt(s_out)} mm")
@@ -136,11 +136,6 @@ def _one(
     )
     print(f"wrote:    {nifti}")
     print(f"          {png}")
-
-
-def _oblique(affine: np.ndarray) -> bool:
-    cosines = affine[:3, :3] / np.sqrt((affine[:3, :3] ** 2).sum(axis=0))
-    return bool(np.any(np.abs(np.abs(cosines).max(axis=0) - 1.0) > 1e-6))
 
 
 def nibabel_example(name: str) -> Path | None:
