@@ -10,8 +10,7 @@ import scipy.ndimage as ndi
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jaxresample import _dtypes, _validation
-from jaxresample._validation import ScipyRuntimeError
+from jaxresample import ScipyRuntimeError, _dtypes, _validation
 from tests._helpers import INT_DTYPES, X64
 
 # ---------------------------------------------------------------- validation

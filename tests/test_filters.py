@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from jax.test_util import check_grads
 
 from jaxresample import (
+    ScipyRuntimeError,
     _modes,
     convolve1d,
     correlate1d,
@@ -26,11 +27,10 @@ from jaxresample import (
     gaussian_filter,
     gaussian_filter1d,
     gaussian_gradient_magnitude,
+    gaussian_kernel1d,
     gaussian_laplace,
 )
 from jaxresample._engine import correlate as _correlate
-from jaxresample._kernels import gaussian_kernel1d
-from jaxresample._validation import ScipyRuntimeError
 from tests._filtering import FLOAT, MODES, close_to, data, gaussian_case, shapes
 from tests._helpers import INT_DTYPES, X64, assert_close
 

@@ -18,8 +18,14 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaxresample import _modes, affine_transform, geometric_transform, shift, zoom
-from jaxresample._validation import ScipyRuntimeError
+from jaxresample import (
+    ScipyRuntimeError,
+    _modes,
+    affine_transform,
+    geometric_transform,
+    shift,
+    zoom,
+)
 from tests._helpers import X64, assert_close, float_dtypes
 from tests.test_interp import GH24550_MODES, exact_coefficients
 

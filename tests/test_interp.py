@@ -19,8 +19,7 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaxresample import _modes, map_coordinates, map_coordinates_adjoint
-from jaxresample._validation import ScipyRuntimeError
+from jaxresample import ScipyRuntimeError, _modes, map_coordinates, map_coordinates_adjoint
 from tests._helpers import INT_DTYPES, X64, assert_close, float_dtypes
 
 ORDERS = range(6)

@@ -15,7 +15,8 @@ from numpy.polynomial.hermite_e import hermeval
 from scipy.ndimage._filters import _gaussian_kernel1d
 from scipy.special import erf, ive
 
-from jaxresample._kernels import KERNEL_METHODS, gaussian_kernel1d, kernel_radius
+from jaxresample import gaussian_kernel1d
+from jaxresample._kernels import KERNEL_METHODS, kernel_radius
 from tests._helpers import X64, assert_close
 
 FLOAT = np.dtype(np.float64) if X64 else np.dtype(np.float32)

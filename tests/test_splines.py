@@ -17,11 +17,10 @@ import scipy.ndimage as ndi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaxresample import _modes, spline_filter, spline_filter1d
+from jaxresample import ScipyRuntimeError, _modes, spline_filter, spline_filter1d
 from jaxresample._bspline import _bspline_weights
 from jaxresample._engine import correlate as _correlate
 from jaxresample._engine.prefilter import _pre_pad_width, _prefilter, _prefilter1d
-from jaxresample._validation import ScipyRuntimeError
 from tests._bspline_taps import _first_tap, _frac
 from tests._helpers import X64, assert_close, float_dtypes, tol
 

@@ -91,7 +91,6 @@ _DROP = {np.dtype("float32"): 1e-7, np.dtype("float64"): 1e-14}
 _MAX_TAPS = 8
 
 _HIGHEST = jax.lax.Precision.HIGHEST
-_MIDDLE = "band"
 
 #: Output rows per block of the banded matrix form. Measured on W1 cubic (2-core CPU): a
 #: major axis 512 -> 400 of a 512x512x124 volume takes 113/79/72/62/71 ms with blocks of
@@ -325,7 +324,7 @@ def _apply(x: jax.Array, cval: jax.Array, plan: _Plan, axis: int, blocks: Any) -
     bshape[axis] = n_out
     a = plan.A.astype(x.dtype)
     acc = None
-    if blocks is not None and (axis == x.ndim - 1 or (axis > 0 and _MIDDLE == "dense")):
+    if blocks is not None and axis == x.ndim - 1:
         # the minor axis: one GEMM contracting the last dimension (no transposes)
         acc = jnp.moveaxis(jnp.tensordot(x, a, axes=((axis,), (1,)), precision=_HIGHEST), -1, axis)
     elif blocks is not None:
