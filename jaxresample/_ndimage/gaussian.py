@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -33,20 +33,31 @@ def _check_kwargs(kwargs: dict[str, Any], *, fn: str) -> None:
         )
 
 
-def _derivative_sum(input, sigma, output, mode, cval, axes, kwargs, *, fn, order_d):
+class _Terms(NamedTuple):
+    """The per-axis derivative terms of :func:`_derivative_terms`, and the output dtype.
+
+    ``unchanged`` is the input cast to ``out`` when there is no axis to differentiate (the
+    result then), else None.
+    """
+
+    terms: list[jax.Array]
+    out: np.dtype
+    unchanged: jax.Array | None = None
+
+
+def _derivative_terms(input, sigma, output, mode, cval, axes, kwargs, *, fn, order_d) -> _Terms:
     """The per-axis derivative terms, each a ``gaussian_filter`` into the output dtype.
 
     scipy's ``generic_laplace`` / ``generic_gradient_magnitude``: the derivative along each
     axis of ``axes`` (smoothing every axis of the input), cast to the output dtype, then
-    combined in that dtype. Returns ``(terms, out)``, or the input cast to ``out`` when
-    ``axes`` is empty. Errors name ``fn``.
+    combined in that dtype. Errors name ``fn``.
     """
     x = _check_input(input, fn=fn)
     _check_kwargs(kwargs, fn=fn)
     ax = _validation.axes_tuple(axes, x.ndim, fn=fn)
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
     if not ax:
-        return _cast(x.astype(_dtypes.twin_dtype(x.dtype, out)), out)
+        return _Terms([], out, _cast(x.astype(_dtypes.twin_dtype(x.dtype, out)), out))
     modes = _validation.per_axis(mode, len(ax), fn=fn, name="mode")
     everything = tuple(range(x.ndim))
     sigmas = [
@@ -73,7 +84,7 @@ def _derivative_sum(input, sigma, output, mode, cval, axes, kwargs, *, fn, order
                 fn=fn,
             )  # fmt: skip
         )
-    return terms, out
+    return _Terms(terms, out)
 
 
 def gaussian_laplace(
@@ -128,10 +139,10 @@ def gaussian_laplace(
     full: list[Any] = [0] * x.ndim
     for s, a in zip(sig, ax, strict=True):
         full[a] = s
-    res = _derivative_sum(x, tuple(full), output, mode, cval, axes, kwargs, fn=fn, order_d=2)
-    if not isinstance(res, tuple):
-        return res
-    terms, _ = res
+    res = _derivative_terms(x, tuple(full), output, mode, cval, axes, kwargs, fn=fn, order_d=2)
+    if res.unchanged is not None:
+        return res.unchanged
+    terms = res.terms
     total = terms[0]
     for t in terms[1:]:
         total = total + t
@@ -190,10 +201,10 @@ def gaussian_gradient_magnitude(
       [0.3638 0.8488 0.9701 0.8488 0.3638]
     """
     fn = "gaussian_gradient_magnitude"
-    res = _derivative_sum(input, sigma, output, mode, cval, axes, kwargs, fn=fn, order_d=1)
-    if not isinstance(res, tuple):
-        return res
-    terms, out = res
+    res = _derivative_terms(input, sigma, output, mode, cval, axes, kwargs, fn=fn, order_d=1)
+    if res.unchanged is not None:
+        return res.unchanged
+    terms, out = res.terms, res.out
     total = terms[0] * terms[0]
     for t in terms[1:]:
         total = total + t * t
