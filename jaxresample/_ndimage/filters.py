@@ -28,9 +28,6 @@ from .._validation import fmt
 
 __all__ = ["convolve1d", "correlate1d", "gaussian_filter", "gaussian_filter1d"]
 
-# ----------------------------------------------------------------------------- helpers
-
-
 # ----------------------------------------------------------------------------- correlate1d
 
 

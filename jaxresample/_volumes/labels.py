@@ -251,15 +251,20 @@ def _interpolate(
     field: jax.Array, taps: list[tuple[jax.Array, jax.Array]], out_shape: tuple[int, ...]
 ) -> jax.Array:
     """Multilinear interpolation of ``field`` from the corner taps."""
-    nd = len(out_shape)
     out = jnp.zeros(out_shape, jnp.float32)
-    for bits in np.ndindex(*(2,) * nd):
+    for index, wt in _corners(taps):
+        out = out + jnp.broadcast_to(wt * field[index], out_shape)
+    return out
+
+
+def _corners(taps: list[tuple[jax.Array, jax.Array]]):
+    """The ``2^n`` corners of the multilinear taps: ``(index, weight)`` of each."""
+    for bits in np.ndindex(*(2,) * len(taps)):
         index, wt = [], jnp.ones((), jnp.float32)
         for (idx, w), b in zip(taps, bits, strict=True):
             index.append(idx[..., b])
-            wt = wt * w[..., b]
-        out = out + jnp.broadcast_to(wt * field[tuple(index)], out_shape)
-    return out
+            wt = wt * jnp.asarray(w[..., b], jnp.float32)
+        yield tuple(index), wt
 
 
 def _listed(lab: jax.Array, values: tuple[int, ...]) -> jax.Array:
@@ -294,14 +299,9 @@ def _linear_vote(
     no listed label has weight, every label scores 0 and the first one wins, as in the
     per-label formulation. Cost and memory do not grow with the number of labels.
     """
-    nd = len(out_shape)
     labs, wts = [], []
-    for bits in np.ndindex(*(2,) * nd):
-        index, wt = [], jnp.ones((), jnp.float32)
-        for (idx, w), b in zip(taps, bits, strict=True):
-            index.append(idx[..., b])
-            wt = wt * jnp.asarray(w[..., b], jnp.float32)
-        labs.append(jnp.broadcast_to(x[tuple(index)], out_shape))
+    for index, wt in _corners(taps):
+        labs.append(jnp.broadcast_to(x[index], out_shape))
         wts.append(jnp.broadcast_to(wt, out_shape))
     zero = jnp.zeros(out_shape, jnp.float32)
     best_s = zero

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,10 @@ import numpy as np
 
 from ._report import CommandError, Reporter, fmt
 
-#: Options that only B-spline resampling of images uses, with their defaults.
-_IMAGE_ONLY = {
-    "order": 3,
-    "order_z": None,
-    "anisotropy_threshold": 3.0,
-    "mode": "nearest",
-    "cval": 0.0,
-    "antialias": False,
-    "sigma_rule": "fwhm",
-    "clip": False,
-}
+#: Options that only B-spline resampling of images uses (defaults: the API's).
+_IMAGE_ONLY = (
+    "order", "order_z", "anisotropy_threshold", "mode", "cval", "antialias", "sigma_rule", "clip",
+)  # fmt: skip
 #: Options that only --spacing uses (a reference grid is taken as it is).
 _SPACING_ONLY = ("order_z", "anisotropy_threshold", "anchor", "rounding", "antialias")
 
@@ -82,6 +76,14 @@ class _Job:
     load_dtype: Any
     stored: np.dtype
     dests: list[Path]
+
+
+def _grid_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``anchor`` and ``rounding`` as given, else the API's defaults."""
+    from .._volumes.plan import plan_resample
+
+    defaults = inspect.signature(plan_resample).parameters
+    return {k: getattr(args, k) or defaults[k].default for k in ("anchor", "rounding")}
 
 
 def _spatial(affine4: np.ndarray, nd: int) -> np.ndarray:
@@ -151,7 +153,7 @@ def _plan_job(args: argparse.Namespace, img: Any, ref: Any, form: Any, dests: li
                              f"got {len(spacing)}")  # fmt: skip
         plan = respacing_plan(
             shape[:nd], affine, spacing=spacing[0] if len(spacing) == 1 else spacing,
-            out_shape=None, anchor=args.anchor or "edges", rounding=args.rounding or "round",
+            out_shape=None, **_grid_options(args),
             fn=fn,
         )  # fmt: skip
     else:
@@ -194,13 +196,16 @@ def _function(args: argparse.Namespace, job: _Job, ref: Any, labels: tuple[int, 
     if ref is not None:
         ref_affine = _spatial(np.asarray(ref.affine, np.float64), nd)
         target = dict(reference_shape=tuple(ref.shape[:nd]), reference_affine=ref_affine)
-    opts: dict[str, Any] = {k: (getattr(args, k) if getattr(args, k) is not None else v)
-            for k, v in _IMAGE_ONLY.items()}  # fmt: skip
+    defaults = inspect.signature(resample_to_spacing).parameters
+    opts: dict[str, Any] = {
+        k: defaults[k].default if getattr(args, k) is None else getattr(args, k)
+        for k in _IMAGE_ONLY
+    }
 
     if args.labels:
         grid: dict[str, Any] = dict(target)
         if ref is None:
-            grid.update(anchor=args.anchor or "edges", rounding=args.rounding or "round")
+            grid.update(_grid_options(args))
         method: Any = args.label_method or "linear"
         return lambda v: resample_labels(v, affine, method=method, label_values=labels, **grid)[0]
     common: dict[str, Any] = dict(
@@ -212,8 +217,8 @@ def _function(args: argparse.Namespace, job: _Job, ref: Any, labels: tuple[int, 
         raise CommandError("cannot resample, give --spacing or --reference")
     return lambda v: resample_to_spacing(
         v, affine, spacing, order_z=opts["order_z"],
-        anisotropy_threshold=opts["anisotropy_threshold"], anchor=args.anchor or "edges",
-        rounding=args.rounding or "round", antialias=opts["antialias"],
+        anisotropy_threshold=opts["anisotropy_threshold"], **_grid_options(args),
+        antialias=opts["antialias"],
         sigma_rule=opts["sigma_rule"], **common,
     )[0]  # fmt: skip
 
