@@ -276,7 +276,7 @@ def _tiled_case(x, spec, axes, mode, tiles, cval=0.3):
     def f(x, cval, sigmas):
         ws = [sampled_kernel(sigmas[i], o, r, x.dtype)[::-1] for i, (_, o, r) in enumerate(spec)]
         return _correlate.correlate_axes(
-            x, ws, axes=axes, befores=tuple(r for _, _, r in spec), behaviours=(b,) * len(axes),
+            x, ws, axes=axes, centres=tuple(r for _, _, r in spec), behaviours=(b,) * len(axes),
             cval=cval, symmetries=tuple(-1 if o % 2 else 1 for _, o, _ in spec), tiles=tiles,
         )  # fmt: skip
 

@@ -82,7 +82,7 @@ def test_every_tuned_function_is_a_tuned_jit_named_after_its_function() -> None:
         (filtering._correlate1d, "_correlate1d"),
         (filtering._gaussian_filter, "_gaussian_filter"),
         (prefilter._spline_filter_jit, "_spline_filter_jit"),
-        (separable._resample, "_resample"),
+        (separable._separable_program, "_separable_program"),
     ):
         assert isinstance(fn, jit.TunedJit)
         assert fn.tuned is not fn.plain

@@ -26,8 +26,9 @@ import numpy as np
 from jax import lax
 
 from .. import _modes
+from .chunks import chunk_starts
 
-__all__ = ["chunks_in_place", "correlate_axes", "correlate_pass", "tiled"]
+__all__ = ["correlate_axes", "correlate_pass", "fold_kernel", "tiled"]
 
 #: Sign relating a kernel's mirrored taps: +1 symmetric, -1 antisymmetric, 0 neither.
 Symmetry = int
@@ -50,10 +51,10 @@ def _period(behaviour: Any, n: int) -> int | None:
     return None
 
 
-def fold_kernel(w: jax.Array, before: int, n: int, behaviour: Any) -> tuple[jax.Array, int]:
+def fold_kernel(w: jax.Array, centre: int, n: int, behaviour: Any) -> tuple[jax.Array, int]:
     """An equivalent kernel of at most ``2 n + 1`` taps for an axis of ``n`` samples.
 
-    ``out[i] = sum_j w[j] x_ext[i + j - before]`` reads the extension of the axis only. A
+    ``out[i] = sum_j w[j] x_ext[i + j - centre]`` reads the extension of the axis only. A
     periodic extension (``periodic``, and the symmetric ones, whose extension repeats every
     ``2 n`` or ``2 n - 2`` samples) gives taps one period apart the same sample: their
     weights are summed. With ``edge`` and ``constant``, every tap further than ``n`` samples
@@ -63,39 +64,39 @@ def fold_kernel(w: jax.Array, before: int, n: int, behaviour: Any) -> tuple[jax.
     traced (summed with reshapes, no index tables).
 
     Returns:
-      ``(w, before)`` for the folded kernel; the inputs unchanged when already short.
+      ``(w, centre)`` for the folded kernel; the inputs unchanged when already short.
     """
     size = w.shape[0]
     if n == 0:  # an empty axis: there is nothing to read
-        return w, before
+        return w, centre
     period = _period(behaviour, n)
     if period is not None:
         if size <= period:
-            return w, before
+            return w, centre
         half = period // 2
-        # tap j has offset j - before; it lands in slot (offset + half) mod period
-        lead = (half - before) % period
+        # tap j has offset j - centre; it lands in slot (offset + half) mod period
+        lead = (half - centre) % period
         total = -(-(lead + size) // period) * period
         wp = jnp.pad(w, (lead, total - lead - size))
         return wp.reshape(-1, period).sum(axis=0), half
     if size <= 2 * n + 1:
-        return w, before
-    lo = max(0, before - n)  # taps j < lo have offset < -n
-    hi = min(size, before + n + 1)  # taps j >= hi have offset > n
+        return w, centre
+    lo = max(0, centre - n)  # taps j < lo have offset < -n
+    hi = min(size, centre + n + 1)  # taps j >= hi have offset > n
     zero = jnp.zeros((), w.dtype)
     left = jnp.sum(w[:lo]) if lo > 0 else zero
     right = jnp.sum(w[hi:]) if hi < size else zero
     mid = w[lo:hi]
     # offsets -n .. n: pad the middle where the kernel did not reach that far
-    pad_lo = (lo - before) + n  # offset of w[lo] is lo - before >= -n
-    pad_hi = n - (hi - 1 - before)
+    pad_lo = (lo - centre) + n  # offset of w[lo] is lo - centre >= -n
+    pad_hi = n - (hi - 1 - centre)
     mid = jnp.pad(mid, (pad_lo, pad_hi))
     mid = mid.at[0].add(left).at[-1].add(right)
     return mid, n
 
 
 def _taps(
-    xp: jax.Array, w: jax.Array, *, axis: int, n: int, before: int, symmetry: Symmetry
+    xp: jax.Array, w: jax.Array, *, axis: int, n: int, centre: int, symmetry: Symmetry
 ) -> jax.Array:
     """``out[i] = sum_j w[j] * xp[i + j]`` for ``i < n`` (``xp`` already extended)."""
     size = w.shape[0]
@@ -106,8 +107,8 @@ def _taps(
     if size > UNROLL_TAPS:
         return _taps_loop(xp, w, axis=axis, n=n)
 
-    if symmetry and 2 * before == size - 1:
-        r = before
+    if symmetry and 2 * centre == size - 1:
+        r = centre
         acc = tap(r) * w[r] if symmetry > 0 else None
         for k in range(1, r + 1):
             pair = tap(r + k) + tap(r - k) if symmetry > 0 else tap(r + k) - tap(r - k)
@@ -147,25 +148,25 @@ def correlate_pass(
     weights: jax.Array,
     *,
     axis: int,
-    before: int,
+    centre: int,
     behaviour: Any,
     cval: Any,
     symmetry: Symmetry = 0,
 ) -> jax.Array:
     """Correlate ``x`` with ``weights`` along ``axis``.
 
-    ``out[i] = sum_j weights[j] * x_ext[i + j - before]``, where ``x_ext`` is ``x`` extended
-    with ``behaviour``. ``before`` is scipy's ``len(weights) // 2 + origin``.
+    ``out[i] = sum_j weights[j] * x_ext[i + j - centre]``, where ``x_ext`` is ``x`` extended
+    with ``behaviour``. ``centre`` is scipy's ``len(weights) // 2 + origin``.
     """
-    weights, before = fold_kernel(weights, before, x.shape[axis], behaviour)
-    after = weights.shape[0] - 1 - before
+    weights, centre = fold_kernel(weights, centre, x.shape[axis], behaviour)
+    after = weights.shape[0] - 1 - centre
     # The barrier keeps XLA from fusing the padding into the taps' loop (measured: a
     # materialised pad followed by a pure shift-and-add is ~1.5x faster on CPU).
     xp = lax.optimization_barrier(
-        _modes.pad(x, before, after, axis=axis, behaviour=behaviour, cval=cval)
+        _modes.pad(x, centre, after, axis=axis, behaviour=behaviour, cval=cval)
     )
     w = weights.astype(x.dtype)
-    return _taps(xp, w, axis=axis, n=x.shape[axis], before=before, symmetry=symmetry)
+    return _taps(xp, w, axis=axis, n=x.shape[axis], centre=centre, symmetry=symmetry)
 
 
 #: Arrays of at least this many elements take the tiled path (when 2+ axes are filtered).
@@ -176,7 +177,7 @@ TILE_ELEMS = 1 << 21
 TILE_WIDTH = 64
 
 
-def _fence(pred: jax.Array, f: Callable[[jax.Array], jax.Array], y: jax.Array) -> jax.Array:
+def _in_own_buffer(pred: jax.Array, f: Callable[[jax.Array], jax.Array], y: jax.Array) -> jax.Array:
     """``f(y)``, computed into a buffer of its own: a ``cond`` on an always-true ``pred``.
 
     XLA's CPU compiler drops ``optimization_barrier`` and would fuse a tile's dynamic slice
@@ -203,46 +204,21 @@ def tiled(shape: Sequence[int], axes: Sequence[int]) -> bool:
     return jax.default_backend() == "cpu" and bool(_tile_plan(shape, axes))
 
 
-def _starts(n: int, t: int) -> list[int]:
-    """Starts of tiles of ``t`` covering ``0..n``; the last one may overlap its neighbour."""
-    starts = list(range(0, n - t + 1, t))
-    if starts[-1] + t < n:
-        starts.append(n - t)
-    return starts
-
-
-def chunks_in_place(
-    f: Callable[[jax.Array], jax.Array], n: int, t: int, shape: Sequence[int], dtype: Any
-) -> jax.Array:
-    """An array of ``shape`` whose rows ``s .. s + t`` are ``f(s)``, for chunks covering ``n``.
-
-    A ``fori_loop`` over the :func:`_starts` of ``t``-row chunks along axis 0, each written
-    into the output in place (the last one may overlap its neighbour, so ``f`` must give
-    the same rows for the same positions). Memory is the output plus one chunk.
-    """
-    at = jnp.asarray(_starts(n, t), jnp.int32)
-
-    def body(i: jax.Array, out: jax.Array) -> jax.Array:
-        return lax.dynamic_update_slice_in_dim(out, f(at[i]), at[i], axis=0)
-
-    return lax.fori_loop(0, at.shape[0], body, jnp.zeros(shape, dtype))
-
-
 def correlate_axes(
     x: jax.Array,
     weights: Sequence[jax.Array],
     *,
     axes: Sequence[int],
-    befores: Sequence[int],
+    centres: Sequence[int],
     behaviours: Sequence[Any],
     cval: Any,
     symmetries: Sequence[Symmetry],
-    between: Callable[[jax.Array], jax.Array] | None = None,
+    intermediate: Callable[[jax.Array], jax.Array] | None = None,
     tiles: Sequence[int] | None = None,
 ) -> jax.Array:
     """Apply one :func:`correlate_pass` per axis, in the order given.
 
-    ``between`` (if given) is applied to each intermediate result, e.g. scipy's truncation of
+    ``intermediate`` (if given) is applied to each intermediate result, e.g. scipy's truncation of
     intermediates to an integer output dtype.
 
     Large arrays (at least :data:`TILED_MIN_SIZE` elements, 2+ filtered axes) are processed
@@ -255,10 +231,10 @@ def correlate_axes(
     """
     if x.size == 0:  # nothing to filter (scipy returns the empty array)
         return x
-    w, befores, symmetries = list(weights), list(befores), list(symmetries)
+    w, centres, symmetries = list(weights), list(centres), list(symmetries)
     for i, axis in enumerate(axes):
         size = w[i].shape[0]
-        w[i], befores[i] = fold_kernel(w[i], befores[i], x.shape[axis], behaviours[i])
+        w[i], centres[i] = fold_kernel(w[i], centres[i], x.shape[axis], behaviours[i])
         if w[i].shape[0] != size:
             symmetries[i] = 0  # the folded kernel need not be (anti)symmetric
     w = [wi.astype(x.dtype) for wi in w]
@@ -267,14 +243,14 @@ def correlate_axes(
     tiles = tuple(min(t, n) for t, n in zip(tiles, x.shape, strict=False))
     if not tiles or tiles == x.shape[: len(tiles)] or len(axes) < 2:
         for i, axis in enumerate(axes):
-            if i and between is not None:
-                x = lax.optimization_barrier(between(x))
+            if i and intermediate is not None:
+                x = lax.optimization_barrier(intermediate(x))
             x = correlate_pass(
-                x, w[i], axis=axis, before=befores[i], behaviour=behaviours[i], cval=cval,
+                x, w[i], axis=axis, centre=centres[i], behaviour=behaviours[i], cval=cval,
                 symmetry=symmetries[i],
             )  # fmt: skip
         return x
-    return _tiled(x, w, tiles, axes, befores, behaviours, cval, symmetries, between)
+    return _tiled(x, w, tiles, axes, centres, behaviours, cval, symmetries, intermediate)
 
 
 def _tiled(
@@ -282,29 +258,29 @@ def _tiled(
     w: Sequence[jax.Array],
     tiles: tuple[int, ...],
     axes: Sequence[int],
-    befores: Sequence[int],
+    centres: Sequence[int],
     behaviours: Sequence[Any],
     cval: Any,
     symmetries: Sequence[Symmetry],
-    between: Callable[[jax.Array], jax.Array] | None,
+    intermediate: Callable[[jax.Array], jax.Array] | None,
 ) -> jax.Array:
     """The tiled path of :func:`correlate_axes` (see there)."""
     nt = len(tiles)
-    if nt == 2 and between is None and "constant" not in behaviours:
+    if nt == 2 and intermediate is None and "constant" not in behaviours:
         # The passes commute: filter the second tiled axis first. Its halo along the first
         # tiled axis is then the cheaper one to carry (tiles are longer along the first
         # axis): W2 0.19 -> 0.18 s, the cubic spline prefilter of W1 0.41 -> 0.27 s.
         order = sorted(range(len(axes)), key=lambda i: (axes[i] != 1, axes[i] != 0))
         w = [w[i] for i in order]
-        axes, befores, behaviours, symmetries = (
-            [seq[i] for i in order] for seq in (axes, befores, behaviours, symmetries)
+        axes, centres, behaviours, symmetries = (
+            [seq[i] for i in order] for seq in (axes, centres, behaviours, symmetries)
         )
-    # Reach (before, after) of the kernel along each tiled axis; 0 where it is not filtered.
+    # Reach (taps before, taps after) of the kernel along each tiled axis; 0 where not filtered.
     reach = [(0, 0)] * nt
     for i, ax in enumerate(axes):
         if ax < nt:
-            reach[ax] = (befores[i], w[i].shape[0] - 1 - befores[i])
-    grids = np.meshgrid(*[_starts(x.shape[k], tiles[k]) for k in range(nt)], indexing="ij")
+            reach[ax] = (centres[i], w[i].shape[0] - 1 - centres[i])
+    grids = np.meshgrid(*[chunk_starts(x.shape[k], tiles[k]) for k in range(nt)], indexing="ij")
     starts = np.stack([g.ravel() for g in grids], axis=1).astype(np.int32)
     interior = np.all(
         [
@@ -336,33 +312,33 @@ def _tiled(
 
     def body(t: jax.Array, out: jax.Array) -> jax.Array:
         s = jnp.asarray(starts)[t]
-        live = t >= 0  # always true, but traced: see _fence
+        live = t >= 0  # always true, but traced: see _in_own_buffer
         if interior.all() or not interior.any():  # one kind of tile: no branch to choose
-            y = _fence(live, fetch if interior.all() else fetch_extended, s)
+            y = _in_own_buffer(live, fetch if interior.all() else fetch_extended, s)
         else:
             y = lax.cond(jnp.asarray(interior)[t], fetch, fetch_extended, s)
         for i, ax in enumerate(axes):
 
             def one_pass(y: jax.Array, i: int = i, ax: int = ax) -> jax.Array:
-                if i and between is not None:
-                    y = between(y)
+                if i and intermediate is not None:
+                    y = intermediate(y)
                 if ax < nt and i and behaviours[i] == "constant":
                     # scipy extends each intermediate with cval: the earlier passes have
                     # filtered the cval border of this axis, so set it back.
-                    pos = s[ax] + jnp.arange(-befores[i], y.shape[ax] - befores[i], dtype=jnp.int32)
+                    pos = s[ax] + jnp.arange(-centres[i], y.shape[ax] - centres[i], dtype=jnp.int32)
                     shape = [1] * y.ndim
                     shape[ax] = -1
                     outside = ((pos < 0) | (pos >= x.shape[ax])).reshape(shape)
                     y = jnp.where(outside, cval, y)
                 if ax < nt:  # the reach is already in the tile
-                    return _taps(y, w[i], axis=ax, n=tiles[ax], before=befores[i],
+                    return _taps(y, w[i], axis=ax, n=tiles[ax], centre=centres[i],
                                  symmetry=symmetries[i])  # fmt: skip
-                return correlate_pass(y, w[i], axis=ax, before=befores[i],
+                return correlate_pass(y, w[i], axis=ax, centre=centres[i],
                                       behaviour=behaviours[i], cval=cval,
                                       symmetry=symmetries[i])  # fmt: skip
 
             # The last pass fuses into the in-place update of the output.
-            y = one_pass(y) if i == len(axes) - 1 else _fence(live, one_pass, y)
+            y = one_pass(y) if i == len(axes) - 1 else _in_own_buffer(live, one_pass, y)
         return lax.dynamic_update_slice(out, y, [s[k] for k in range(nt)] + rest)
 
     return lax.fori_loop(0, starts.shape[0], body, jnp.zeros_like(x))

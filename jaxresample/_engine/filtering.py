@@ -5,6 +5,7 @@ Checked 1-D correlation and the Gaussian filter (kernels, derivative orders, cas
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,10 +68,10 @@ def _truncating(out_dtype: np.dtype, work: np.dtype, ulps: int = 8):
     if out_dtype.kind not in "iu":
         return None
 
-    def between(y: jax.Array) -> jax.Array:
+    def intermediate(y: jax.Array) -> jax.Array:
         return _cast(y, out_dtype, ulps).astype(work)
 
-    return between
+    return intermediate
 
 
 def _sigmas(sigma: Any, n: int, radius: Any, truncate: Any, *, fn: str):
@@ -127,18 +128,18 @@ def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have at least one dimension")
     return _correlate1d(
-        x, w, cv, axis=ax, before=size // 2 + origin, behaviour=behaviour,
+        x, w, cv, axis=ax, centre=size // 2 + origin, behaviour=behaviour,
         out_dtype=out, work=work,
     )  # fmt: skip
 
 
-@cpu_tuned_jit(static_argnames=("axis", "before", "behaviour", "out_dtype", "work"))
-def _correlate1d(x, w, cval, *, axis, before, behaviour, out_dtype, work):
+@cpu_tuned_jit(static_argnames=("axis", "centre", "behaviour", "out_dtype", "work"))
+def _correlate1d(x, w, cval, *, axis, centre, behaviour, out_dtype, work):
     y = correlate_axes(
         x.astype(work),
         (w.astype(work),),
         axes=(axis,),
-        befores=(before,),
+        centres=(centre,),
         behaviours=(behaviour,),
         cval=cval.astype(work),
         symmetries=(0,),
@@ -146,78 +147,93 @@ def _correlate1d(x, w, cval, *, axis, before, behaviour, out_dtype, work):
     return _cast(y, np.dtype(out_dtype))
 
 
-def _gaussian_statics(
-    x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip, native=False
-):
-    """Host-side preparation shared by the Gaussian wrappers (direct and FFT).
+@dataclasses.dataclass(frozen=True)
+class GaussianPlan:
+    """The static half of a Gaussian filter (hashable: it keys the compiled programs).
 
-    Returns ``(sigmas, cval, statics, traced)``: the traced sigmas of the kept axes, ``cval``
-    as an array, the static keyword arguments of the jitted cores, and whether each kept
-    axis's sigma is traced.
+    Per filtered axis: its index, derivative order, kernel radius, boundary behaviour and
+    kernel symmetry (+1 symmetric, -1 antisymmetric, 0 neither); then the output and
+    compute dtypes.
+    """
+
+    axes: tuple[int, ...]
+    orders: tuple[int, ...]
+    radii: tuple[int, ...]
+    behaviours: tuple[_modes.Behaviour, ...]
+    symmetries: tuple[int, ...]
+    out_dtype: np.dtype
+    compute: np.dtype
+
+
+def plan_gaussian(
+    x: jax.Array,
+    sigma: Any,
+    *,
+    axes: Sequence[int],
+    orders: Sequence[int],
+    fn: str,
+    output: Any = None,
+    mode: Any = "reflect",
+    cval: Any = 0.0,
+    truncate: Any = 4.0,
+    radius: Any = None,
+    skip_zero: bool = True,
+    native: bool = False,
+) -> tuple[GaussianPlan, jax.Array, jax.Array]:
+    """Check a Gaussian filter's arguments; ``(plan, sigmas, cval)`` for the programs.
+
+    ``sigma``, ``mode`` and ``radius`` are per axis of ``axes``. ``skip_zero`` leaves out
+    the axes whose concrete sigma is 0 (the identity); ``native`` selects the library's
+    dtype rule (float32 for float32 data under x64 too) instead of the scipy twins'.
     """
     n = len(axes)
     sigmas, radii, keep = _sigmas(sigma, n, radius, truncate, fn=fn)
     modes = _modes.per_axis(mode, n, family="filter", fn=fn)
     cv = _check_cval(cval, x.dtype, fn=fn)
     out = _dtypes.output_dtype(output, x.dtype, fn=fn)
-    work = (_dtypes.compute_dtype if native else _dtypes.twin_dtype)(x.dtype, out)
-    idx = [i for i in range(n) if keep[i] or not skip]
+    compute = np.dtype((_dtypes.compute_dtype if native else _dtypes.twin_dtype)(x.dtype, out))
+    idx = [i for i in range(n) if keep[i] or not skip_zero]
     for i in idx:
-        check_finite_kernel(sigmas[i], orders[i], radii[i], work, fn=fn)
-    statics = dict(
+        check_finite_kernel(sigmas[i], orders[i], radii[i], compute, fn=fn)
+    # Odd orders have antisymmetric kernels (the centre tap is 0), except for a traced sigma
+    # that may be 0, whose kernel is the unit impulse: no symmetry is assumed then.
+    symmetries = tuple((0 if is_traced(sigmas[i]) else -1) if orders[i] % 2 else 1 for i in idx)
+    plan = GaussianPlan(
         axes=tuple(axes[i] for i in idx),
         orders=tuple(orders[i] for i in idx),
         radii=tuple(radii[i] for i in idx),
         behaviours=tuple(modes[i] for i in idx),
-        out_dtype=out,
-        work=work,
+        symmetries=symmetries,
+        out_dtype=np.dtype(out),
+        compute=compute,
     )
-    traced = tuple(is_traced(sigmas[i]) for i in idx)
-    return _sigma_array([sigmas[i] for i in idx], work), cv, statics, traced
+    return plan, _sigma_array([sigmas[i] for i in idx], compute), cv
 
 
-def _gaussian(
-    x, sigma, axes, orders, output, mode, cval, truncate, radius, *, fn, skip=True, native=False
-):
-    """Shared tail of the Gaussian filters; every per-axis argument already has len(axes).
-
-    ``fn`` names the public function in errors; ``native`` selects the library's dtype rule
-    (float32 for float32 data under x64 too) instead of the scipy twins'.
-    """
-    sig, cv, statics, traced = _gaussian_statics(
-        x, sigma, axes, orders, output, mode, cval, truncate, radius, fn=fn, skip=skip,
-        native=native,
-    )  # fmt: skip
-    # Odd orders have antisymmetric kernels (the centre tap is 0), except for a traced sigma
-    # that may be 0, whose kernel is the unit impulse: no symmetry is assumed then.
-    symmetries = tuple(
-        (0 if t else -1) if o % 2 else 1 for o, t in zip(statics["orders"], traced, strict=True)
-    )
-    return _gaussian_filter(x, sig, cv, symmetries=symmetries, **statics)
+def gaussian(x: jax.Array, sigma: Any, **kwargs: Any) -> jax.Array:
+    """The Gaussian filter behind every public one: :func:`plan_gaussian`'s arguments."""
+    plan, sigmas, cval = plan_gaussian(x, sigma, **kwargs)
+    return _gaussian_filter(x, sigmas, cval, plan=plan)
 
 
-@cpu_tuned_jit(
-    static_argnames=("axes", "orders", "radii", "behaviours", "out_dtype", "work", "symmetries")
-)
-def _gaussian_filter(
-    x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, work, symmetries
-):
-    real = sigmas.dtype
+@cpu_tuned_jit(static_argnames=("plan",))
+def _gaussian_filter(x, sigmas, cval, *, plan: GaussianPlan):
     # Correlate with the reversed kernel, as scipy does: reversing is free for the folded
     # (anti)symmetric kernels, up to the sign of odd orders.
     weights = tuple(
-        sampled_kernel(sigmas[i], orders[i], radii[i], real)[::-1] for i in range(len(axes))
+        sampled_kernel(sigmas[i], o, r, sigmas.dtype)[::-1]
+        for i, (o, r) in enumerate(zip(plan.orders, plan.radii, strict=True))
     )
-    if not axes:
-        return _cast(x.astype(work), np.dtype(out_dtype))
+    if not plan.axes:
+        return _cast(x.astype(plan.compute), plan.out_dtype)
     y = correlate_axes(
-        x.astype(work),
+        x.astype(plan.compute),
         weights,
-        axes=axes,
-        befores=radii,
-        behaviours=behaviours,
-        cval=cval.astype(work),
-        symmetries=symmetries,
-        between=_truncating(np.dtype(out_dtype), np.dtype(work)),
+        axes=plan.axes,
+        centres=plan.radii,
+        behaviours=plan.behaviours,
+        cval=cval.astype(plan.compute),
+        symmetries=plan.symmetries,
+        intermediate=_truncating(plan.out_dtype, plan.compute),
     )
-    return _cast(y, np.dtype(out_dtype))
+    return _cast(y, plan.out_dtype)

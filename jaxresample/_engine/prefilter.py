@@ -224,7 +224,7 @@ def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...
             ext = _EXTENSION[_INIT[behaviour]]
             return _correlate.correlate_axes(
                 x, (jnp.asarray(h, x.dtype),) * len(axes), axes=axes,
-                befores=(half,) * len(axes), behaviours=(ext,) * len(axes),
+                centres=(half,) * len(axes), behaviours=(ext,) * len(axes),
                 cval=jnp.zeros((), x.dtype), symmetries=(1,) * len(axes),
             )  # fmt: skip
     for i, ax in enumerate(axes):

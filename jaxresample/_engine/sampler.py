@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _dtypes, _modes
 from .._validation import ScipyRuntimeError, static_int
-from . import correlate as _correlate
+from .chunks import chunks_in_place
 from .coords import fence
 from .prefilter import _pre_pad_width, _prefilter
 from .taps import _axis_plan
@@ -170,7 +170,7 @@ def _sample(
             c = jax.lax.dynamic_slice_in_dim(flat, start, UNROLL_CHUNK, axis=1)
             return _sample_unrolled(x, c, cval, order, behaviour)
 
-        out = _correlate.chunks_in_place(sample_chunk, npts, UNROLL_CHUNK, (npts,), x.dtype)
+        out = chunks_in_place(sample_chunk, npts, UNROLL_CHUNK, (npts,), x.dtype)
         return out.reshape(pts)
     chunk = max(1, _CHUNK_TAPS // (order + 1) ** x.ndim)
     kw = dict(order=order, behaviour=behaviour)

@@ -22,8 +22,8 @@ from .._validation import (
     real_or_traced,
     static_int,
 )
-from . import correlate as _correlate
 from . import sampler
+from .chunks import chunks_in_place
 from .coords import affine_coordinates
 from .sampler import (
     _pad_and_prefilter,
@@ -33,7 +33,7 @@ from .sampler import (
     empty_input,
     padded_shape,
 )
-from .separable import _run_separable
+from .separable import resample_separable
 
 
 def _output_shape(output_shape: Any, default: tuple[int, ...], *, fn: str) -> tuple[int, ...]:
@@ -130,7 +130,7 @@ def transform_affine(
                 coords.append(np.full(out_shape[a], float(np.asarray(offs[a]))))
             else:
                 coords.append(float(np.asarray(offs[a])) + k * m[a, a])
-        return _run_separable(
+        return resample_separable(
             x,
             cv,
             coords,
@@ -138,7 +138,7 @@ def transform_affine(
             order=order,
             behaviour=behaviour,
             prefilter=bool(prefilter),
-            work=work,
+            compute=work,
             out=out,
         )
     check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
@@ -187,7 +187,7 @@ def _transform_general(
     else:
         # slabs of output rows, written in place: memory stays bounded and no coordinate
         # array is stored
-        res = _correlate.chunks_in_place(
+        res = chunks_in_place(
             lambda start: sample(start, (slab, *out_shape[1:])),
             out_shape[0],
             slab,

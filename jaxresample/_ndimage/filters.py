@@ -19,7 +19,7 @@ from .._engine.filtering import (
     _axis,
     _check_input,
     _correlate1d_checked,
-    _gaussian,
+    gaussian,
 )
 from .._kernels import (
     check_order,
@@ -196,9 +196,9 @@ def gaussian_filter1d(
     if np.ndim(sigma) != 0:
         raise ValueError(f"{fn}: sigma must be a scalar; got {fmt(sigma)}")
     order = check_order(order, fn=fn)
-    return _gaussian(
-        x, (sigma,), (ax,), (order,), output, (mode,), cval, truncate, (radius,),
-        fn=fn, skip=False,
+    return gaussian(
+        x, (sigma,), axes=(ax,), orders=(order,), output=output, mode=(mode,), cval=cval,
+        truncate=truncate, radius=(radius,), fn=fn, skip_zero=False,
     )  # fmt: skip
 
 
@@ -271,4 +271,7 @@ def gaussian_filter(
     orders = tuple(
         check_order(o, fn=fn) for o in _validation.per_axis(order, len(ax), fn=fn, name="order")
     )
-    return _gaussian(x, sigma, ax, orders, output, mode, cval, truncate, radius, fn=fn)
+    return gaussian(
+        x, sigma, axes=ax, orders=orders, output=output, mode=mode, cval=cval,
+        truncate=truncate, radius=radius, fn=fn,
+    )  # fmt: skip

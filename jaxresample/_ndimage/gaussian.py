@@ -16,7 +16,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from .. import _dtypes, _validation
-from .._engine.filtering import _cast, _check_input, _gaussian, _sigma_array
+from .._engine.filtering import _cast, _check_input, _sigma_array, gaussian
 from .._validation import ScipyRuntimeError
 
 __all__ = ["fourier_gaussian", "gaussian_gradient_magnitude", "gaussian_laplace"]
@@ -71,18 +71,18 @@ def _derivative_terms(input, sigma, output, mode, cval, axes, kwargs, *, fn, ord
         order = [0] * x.ndim
         order[a] = order_d
         terms.append(
-            _gaussian(
+            gaussian(
                 x,
                 sigmas,
-                everything,
-                tuple(order),
-                out,
-                modes[ii],
-                cval,
-                truncate,
-                _validation.per_axis(radius, x.ndim, fn=fn, name="radius"),
+                axes=everything,
+                orders=tuple(order),
+                output=out,
+                mode=modes[ii],
+                cval=cval,
+                truncate=truncate,
+                radius=_validation.per_axis(radius, x.ndim, fn=fn, name="radius"),
                 fn=fn,
-            )  # fmt: skip
+            )
         )
     return _Terms(terms, out)
 

@@ -23,7 +23,7 @@ from .._engine.sampler import (
     empty_input,
     padded_shape,
 )
-from .._engine.separable import _run_separable
+from .._engine.separable import resample_separable
 from .._engine.transform import _output_shape, transform_affine
 from .._limits import check_array, check_flat_index
 from .._validation import (
@@ -124,7 +124,7 @@ def zoom(
         scale = num / div if div != 0 else 1.0
         k = np.arange(n_out, dtype=np.float64)
         coords.append((k + 0.5) * scale - 0.5 if grid_mode else k * scale)
-    return _run_separable(
+    return resample_separable(
         x,
         cv,
         coords,
@@ -132,7 +132,7 @@ def zoom(
         order=order,
         behaviour=behaviour,
         prefilter=bool(prefilter),
-        work=work,
+        compute=work,
         out=out,
     )
 
@@ -192,7 +192,7 @@ def shift(
             coords.append(jnp.arange(n, dtype=work) - jnp.asarray(s).astype(work))
         else:
             coords.append(np.arange(n, dtype=np.float64) + (-s))
-    return _run_separable(
+    return resample_separable(
         x,
         cv,
         coords,
@@ -200,7 +200,7 @@ def shift(
         order=order,
         behaviour=behaviour,
         prefilter=bool(prefilter),
-        work=work,
+        compute=work,
         out=out,
     )
 

@@ -13,7 +13,7 @@ import numpy as np
 from .. import _affine, _choices
 from .._dtypes import host_array
 from .._engine.coords import affine_coordinates
-from .._engine.filtering import _gaussian
+from .._engine.filtering import gaussian
 from .._engine.taps import _axis_plan
 from .._limits import check_array
 from .._validation import check_choice, fmt, is_traced, static_int
@@ -214,9 +214,9 @@ def _resample_labels(
         onehot = (x == value).astype(jnp.float32)
         if sigma is not None:
             axes = tuple(range(onehot.ndim))
-            onehot = _gaussian(
-                onehot, sigma, axes, (0,) * len(axes), None, "nearest", 0.0, 4.0,
-                (None,) * len(axes), fn=fn, native=True,
+            onehot = gaussian(
+                onehot, sigma, axes=axes, orders=(0,) * len(axes), mode="nearest", fn=fn,
+                native=True,
             )  # fmt: skip
         return _interpolate(onehot, taps, out_shape)
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _affine, _choices
 from .._dtypes import as_array, cast_result, compute_dtype
-from .._engine.filtering import _gaussian
+from .._engine.filtering import gaussian
 from .._engine.transform import transform_affine
 from .._limits import check_array
 from .._validation import check_choice, concrete_float, fmt, is_traced, static_int
@@ -292,10 +292,8 @@ def _antialias(
     axes = tuple(a for a, s in enumerate(sigmas) if s > 0)
     if not axes:
         return x
-    return _gaussian(
-        x, tuple(sigmas[a] for a in axes), axes, (0,) * len(axes), None, "reflect", 0.0, 4.0,
-        (None,) * len(axes), fn=fn, native=True,
-    )  # fmt: skip
+    sigma = tuple(sigmas[a] for a in axes)
+    return gaussian(x, sigma, axes=axes, orders=(0,) * len(axes), fn=fn, native=True)
 
 
 def _resample_grid(

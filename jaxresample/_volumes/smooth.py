@@ -15,7 +15,14 @@ from jax.typing import ArrayLike
 from .. import _dtypes, _modes, _validation
 from .._affine import voxel_sizes
 from .._engine.correlate import fold_kernel
-from .._engine.filtering import _cast, _check_input, _gaussian, _gaussian_statics, _truncating
+from .._engine.filtering import (
+    GaussianPlan,
+    _cast,
+    _check_input,
+    _truncating,
+    gaussian,
+    plan_gaussian,
+)
 from .._kernels import check_order, sampled_kernel
 from .._validation import fmt, is_traced
 
@@ -141,7 +148,10 @@ def smooth(
     sigma = tuple(w / v for w, v in zip(widths, vox, strict=True))
     out = x.dtype if jnp.issubdtype(x.dtype, jnp.inexact) else _dtypes.compute_dtype(x.dtype)
     orders = (0,) * n
-    return _gaussian(x, sigma, spatial, orders, out, mode, cval, truncate, None, fn=fn, native=True)
+    return gaussian(
+        x, sigma, axes=spatial, orders=orders, output=out, mode=mode, cval=cval,
+        truncate=truncate, fn=fn, native=True,
+    )  # fmt: skip
 
 
 def gaussian_filter_fft(
@@ -202,38 +212,39 @@ def gaussian_filter_fft(
     orders = tuple(
         check_order(o, fn=fn) for o in _validation.per_axis(order, n, fn=fn, name="order")
     )
-    sig, cv, statics, _ = _gaussian_statics(
-        x, sigma, ax, orders, None, mode, cval, truncate, radius, fn=fn, skip=True, native=True
-    )
-    return _fft_filter(x, sig, cv, **statics)
+    plan, sig, cv = plan_gaussian(
+        x, sigma, axes=ax, orders=orders, mode=mode, cval=cval, truncate=truncate,
+        radius=radius, fn=fn, native=True,
+    )  # fmt: skip
+    return _fft_filter(x, sig, cv, plan=plan)
 
 
-@functools.partial(
-    jax.jit, static_argnames=("axes", "orders", "radii", "behaviours", "out_dtype", "work")
-)
-def _fft_filter(x, sigmas, cval, *, axes, orders, radii, behaviours, out_dtype, work):
+@functools.partial(jax.jit, static_argnames=("plan",))
+def _fft_filter(x, sigmas, cval, *, plan: GaussianPlan):
+    work, out_dtype = plan.compute, plan.out_dtype
+    behaviours, radii, orders = plan.behaviours, plan.radii, plan.orders
     y = x.astype(work)
     if y.size == 0:  # nothing to filter
         return y.astype(out_dtype)
     cplx = np.dtype(work).kind == "c"
-    between = _truncating(np.dtype(out_dtype), np.dtype(work), _FFT_ULPS)
-    for i, axis in enumerate(axes):
-        if i and between is not None:
-            y = between(y)
+    intermediate = _truncating(np.dtype(out_dtype), np.dtype(work), _FFT_ULPS)
+    for i, axis in enumerate(plan.axes):
+        if i and intermediate is not None:
+            y = intermediate(y)
         r = radii[i]
         n = y.shape[axis]
         # correlation weights (the reversed kernel), folded onto the axis: at most 2 n + 1
         # taps whatever the radius (jaxresample.fold_kernel)
         w = sampled_kernel(sigmas[i], orders[i], r, sigmas.dtype)[::-1]
-        w, before = fold_kernel(w, r, n, behaviours[i])
-        after = w.shape[0] - 1 - before
+        w, centre = fold_kernel(w, r, n, behaviours[i])
+        after = w.shape[0] - 1 - centre
         periodic = behaviours[i] == "periodic"
-        lo, hi = (0, 0) if periodic else (before, after)
+        lo, hi = (0, 0) if periodic else (centre, after)
         yp = _modes.pad(y, lo, hi, axis=axis, behaviour=behaviours[i], cval=cval.astype(work))
         m = n + lo + hi
-        # Circular convolution kernel of length m: the tap at offset d = j - before reads
+        # Circular convolution kernel of length m: the tap at offset d = j - centre reads
         # x[i + d], so it lands at index -d mod m (taps that wrap sum: the periodic case).
-        pos = np.mod(before - np.arange(w.shape[0]), m)
+        pos = np.mod(centre - np.arange(w.shape[0]), m)
         circ = jnp.zeros(m, w.dtype).at[jnp.asarray(pos)].add(w)
         ext = lo
         shape = [1] * y.ndim
