@@ -6,7 +6,7 @@ kernel's out-of-memory killer may take it down first. So every function that cre
 array whose size the caller chose (a zoom, an output shape, a new voxel spacing) checks it
 here before tracing anything.
 
-The rules, for an array of the work dtype:
+The rules, for an array of the compute dtype:
 
 * each axis has fewer than ``2**31`` samples, and an array indexed by flat position (the
   general interpolation sampler's input) fewer than ``2**31`` elements: the library's
@@ -116,7 +116,7 @@ def check_array(
 
     Args:
       shape: its shape (Python ints).
-      dtype: its dtype (the work dtype for intermediates).
+      dtype: its dtype (the compute dtype for intermediates).
       fn: the public function, for the message.
       what: what the array is, for the message (``"output"``, ``"intermediate"``...).
       factor: how many arrays of this size the computation holds at once.

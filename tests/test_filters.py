@@ -344,7 +344,7 @@ def test_tiled_path_truncates_integers_between_passes(monkeypatch, mode) -> None
     # As test_gaussian_filter_integers: an ambiguous intermediate may move a value by one.
     diff = np.abs(np.asarray(got, np.int64) - want)
     assert diff.max() <= 1 and (diff == 0).mean() >= 0.99
-    assert _correlate._tile_plan(x.shape, (0, 1, 2)) == (1, 11)
+    assert _correlate._tile_sizes(x.shape, (0, 1, 2)) == (1, 11)
 
 
 # ----------------------------------------------------------------------------- properties

@@ -132,7 +132,7 @@ def test_zoom_unfused_path_matches_scipy(monkeypatch, mode):
 
     # Host plans are cached: clear the cache so this call plans with the patched limit (and
     # again afterwards, so no unfused plan leaks into other tests).
-    _separable._cached_plan.cache_clear()
+    _separable._cached_axis_resampling.cache_clear()
     monkeypatch.setattr(_separable, "_DENSE_LIMIT", 0)
     try:
         x = np.random.default_rng(9).normal(size=(11, 10))
@@ -140,7 +140,7 @@ def test_zoom_unfused_path_matches_scipy(monkeypatch, mode):
         got = zoom(x.astype(np.float32), (1.4, 0.7), order=3, mode=mode, cval=0.5)
         assert_close(got, expected, dtype=np.float32)
     finally:
-        _separable._cached_plan.cache_clear()
+        _separable._cached_axis_resampling.cache_clear()
 
 
 @pytest.mark.parametrize("order", [2, 3, 5])
@@ -152,7 +152,7 @@ def test_zoom_banded_blocks_match_scipy(monkeypatch, order):
     """
     from jaxresample._engine import separable as _separable
 
-    _separable._cached_plan.cache_clear()
+    _separable._cached_axis_resampling.cache_clear()
     monkeypatch.setattr(_separable, "_BAND", 5)
     try:
         x = np.random.default_rng(4).normal(size=(23, 19, 17, 14))
@@ -164,7 +164,7 @@ def test_zoom_banded_blocks_match_scipy(monkeypatch, order):
             got64 = zoom(x, factors, order=order, mode="nearest", grid_mode=True)
             assert_close(got64, expected, dtype=np.float64, rtol=1e-10)
     finally:
-        _separable._cached_plan.cache_clear()
+        _separable._cached_axis_resampling.cache_clear()
 
 
 def test_zoom_identity_and_zero_size():
@@ -246,7 +246,7 @@ def _fir_axes(shape, shifts, order, mode, work):
     out = []
     for i, (n, s) in enumerate(zip(shape, shifts, strict=True)):
         kw = dict(order=order, behaviour=b, prefilter=True, compute=work, axis=i)
-        planned = _separable.plan_axis(np.arange(n) - s, n, **kw)
+        planned = _separable.axis_resampling(np.arange(n) - s, n, **kw)
         assert planned is not None  # a fractional shift is never the identity
         out.append(isinstance(planned.step, _separable.Correlation))
     return out
@@ -308,7 +308,7 @@ def test_shift_correlation_path_vmap_and_vjp_equal_the_matrix_path(monkeypatch, 
     cval = jnp.float32(0.75)
 
     def run():
-        _separable._cached_plan.cache_clear()
+        _separable._cached_axis_resampling.cache_clear()
         f = jax.jit(lambda x, c: shift(x, s, order=3, mode=mode, cval=c))
         batched = jax.vmap(f, in_axes=(0, None))(xs, cval)
         for i in range(xs.shape[0]):
@@ -318,7 +318,7 @@ def test_shift_correlation_path_vmap_and_vjp_equal_the_matrix_path(monkeypatch, 
     fir_out, fir_vjp = run()
     monkeypatch.setattr(_separable, "_shift_invariant", lambda *a, **k: None)
     mat_out, mat_vjp = run()
-    _separable._cached_plan.cache_clear()
+    _separable._cached_axis_resampling.cache_clear()
     assert_close(fir_out, mat_out, dtype=np.float32)
     assert_close(fir_vjp[0], mat_vjp[0], dtype=np.float32)
     assert_close(fir_vjp[1], mat_vjp[1], dtype=np.float32)

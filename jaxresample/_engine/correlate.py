@@ -189,7 +189,7 @@ def _in_own_buffer(pred: jax.Array, f: Callable[[jax.Array], jax.Array], y: jax.
     return lax.cond(pred, f, lambda _: jnp.zeros(out.shape, out.dtype), y)
 
 
-def _tile_plan(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
+def _tile_sizes(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
     """Tile sizes along the leading axes (one per tiled axis), or ``()`` for whole passes."""
     if len(shape) < 2 or len(set(axes)) < max(2, len(axes)) or math.prod(shape) < TILED_MIN_SIZE:
         return ()
@@ -201,7 +201,7 @@ def _tile_plan(shape: Sequence[int], axes: Sequence[int]) -> tuple[int, ...]:
 
 def tiled(shape: Sequence[int], axes: Sequence[int]) -> bool:
     """Whether :func:`correlate_axes` would take the tiled path for these arguments."""
-    return jax.default_backend() == "cpu" and bool(_tile_plan(shape, axes))
+    return jax.default_backend() == "cpu" and bool(_tile_sizes(shape, axes))
 
 
 def correlate_axes(
@@ -227,7 +227,7 @@ def correlate_axes(
     reads its samples plus the kernels' reach from the input (extended at the borders), runs
     every pass while it is in cache, and is written into the output in place. Intermediates
     are one tile, not whole volumes: peak memory is input + output + O(tile).
-    ``tiles=()`` forces whole-array passes; ``None`` chooses (:func:`_tile_plan`).
+    ``tiles=()`` forces whole-array passes; ``None`` chooses (:func:`_tile_sizes`).
     """
     if x.size == 0:  # nothing to filter (scipy returns the empty array)
         return x
@@ -239,7 +239,7 @@ def correlate_axes(
             symmetries[i] = 0  # the folded kernel need not be (anti)symmetric
     w = [wi.astype(x.dtype) for wi in w]
     if tiles is None:
-        tiles = _tile_plan(x.shape, axes) if tiled(x.shape, axes) else ()
+        tiles = _tile_sizes(x.shape, axes) if tiled(x.shape, axes) else ()
     tiles = tuple(min(t, n) for t, n in zip(tiles, x.shape, strict=False))
     if not tiles or tiles == x.shape[: len(tiles)] or len(axes) < 2:
         for i, axis in enumerate(axes):

@@ -41,7 +41,7 @@ def _check_cval(cval: Any, x_dtype: Any, *, fn: str) -> jax.Array:
     return _dtypes.as_scalar(cval, fn=fn, name="cval", complex_ok=np.dtype(x_dtype).kind == "c")
 
 
-def _snap(y: jax.Array, out_dtype: np.dtype, ulps: int = 8) -> jax.Array:
+def _snap_to_integers(y: jax.Array, out_dtype: np.dtype, ulps: int = 8) -> jax.Array:
     """Snap results within a few ulps of an integer onto it, for integer outputs.
 
     scipy computes in float64 and truncates toward zero, so an exact result of 14 (a linear
@@ -60,16 +60,16 @@ def _snap(y: jax.Array, out_dtype: np.dtype, ulps: int = 8) -> jax.Array:
 
 def _cast(y: jax.Array, out_dtype: np.dtype, ulps: int = 8) -> jax.Array:
     """Cast a float result to the output dtype with scipy's filter rule (truncation)."""
-    return _dtypes.cast_result(_snap(y, out_dtype, ulps), out_dtype, rule="truncate")
+    return _dtypes.cast_result(_snap_to_integers(y, out_dtype, ulps), out_dtype, rule="truncate")
 
 
-def _truncating(out_dtype: np.dtype, work: np.dtype, ulps: int = 8):
+def _truncating(out_dtype: np.dtype, compute: np.dtype, ulps: int = 8):
     """Scipy stores each intermediate pass in the output dtype: mimic it for integer outputs."""
     if out_dtype.kind not in "iu":
         return None
 
     def intermediate(y: jax.Array) -> jax.Array:
-        return _cast(y, out_dtype, ulps).astype(work)
+        return _cast(y, out_dtype, ulps).astype(compute)
 
     return intermediate
 
@@ -91,8 +91,8 @@ def _sigmas(sigma: Any, n: int, radius: Any, truncate: Any, *, fn: str):
     return sigmas, radii, keep
 
 
-def _sigma_array(sigmas: Sequence[Any], work: np.dtype) -> jax.Array:
-    real = np.dtype(work).type(0).real.dtype
+def _sigma_array(sigmas: Sequence[Any], compute: np.dtype) -> jax.Array:
+    real = np.dtype(compute).type(0).real.dtype
     return jnp.stack([jnp.asarray(s, real) for s in sigmas]) if sigmas else jnp.zeros(0, real)
 
 
@@ -124,31 +124,31 @@ def _correlate1d_checked(input, weights, axis, output, mode, cval, origin, *, fn
     default = np.promote_types(x.dtype, np.complex64) if cplx_w and x.dtype.kind != "c" else None
     out = _dtypes.output_dtype(output if output is not None else default, x.dtype, fn=fn)
     out = _dtypes.complex_output(out, cplx_w or x.dtype.kind == "c")
-    work = _dtypes.twin_dtype(x.dtype, out, w.dtype)
+    compute = _dtypes.twin_dtype(x.dtype, out, w.dtype)
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have at least one dimension")
     return _correlate1d(
         x, w, cv, axis=ax, centre=size // 2 + origin, behaviour=behaviour,
-        out_dtype=out, work=work,
+        out_dtype=out, compute=compute,
     )  # fmt: skip
 
 
-@cpu_tuned_jit(static_argnames=("axis", "centre", "behaviour", "out_dtype", "work"))
-def _correlate1d(x, w, cval, *, axis, centre, behaviour, out_dtype, work):
+@cpu_tuned_jit(static_argnames=("axis", "centre", "behaviour", "out_dtype", "compute"))
+def _correlate1d(x, w, cval, *, axis, centre, behaviour, out_dtype, compute):
     y = correlate_axes(
-        x.astype(work),
-        (w.astype(work),),
+        x.astype(compute),
+        (w.astype(compute),),
         axes=(axis,),
         centres=(centre,),
         behaviours=(behaviour,),
-        cval=cval.astype(work),
+        cval=cval.astype(compute),
         symmetries=(0,),
     )
     return _cast(y, np.dtype(out_dtype))
 
 
 @dataclasses.dataclass(frozen=True)
-class GaussianPlan:
+class GaussianSpec:
     """The static half of a Gaussian filter (hashable: it keys the compiled programs).
 
     Per filtered axis: its index, derivative order, kernel radius, boundary behaviour and
@@ -165,7 +165,7 @@ class GaussianPlan:
     compute: np.dtype
 
 
-def plan_gaussian(
+def gaussian_spec(
     x: jax.Array,
     sigma: Any,
     *,
@@ -179,8 +179,8 @@ def plan_gaussian(
     radius: Any = None,
     skip_zero: bool = True,
     native: bool = False,
-) -> tuple[GaussianPlan, jax.Array, jax.Array]:
-    """Check a Gaussian filter's arguments; ``(plan, sigmas, cval)`` for the programs.
+) -> tuple[GaussianSpec, jax.Array, jax.Array]:
+    """Check a Gaussian filter's arguments; ``(spec, sigmas, cval)`` for the programs.
 
     ``sigma``, ``mode`` and ``radius`` are per axis of ``axes``. ``skip_zero`` leaves out
     the axes whose concrete sigma is 0 (the identity); ``native`` selects the library's
@@ -198,7 +198,7 @@ def plan_gaussian(
     # Odd orders have antisymmetric kernels (the centre tap is 0), except for a traced sigma
     # that may be 0, whose kernel is the unit impulse: no symmetry is assumed then.
     symmetries = tuple((0 if is_traced(sigmas[i]) else -1) if orders[i] % 2 else 1 for i in idx)
-    plan = GaussianPlan(
+    spec = GaussianSpec(
         axes=tuple(axes[i] for i in idx),
         orders=tuple(orders[i] for i in idx),
         radii=tuple(radii[i] for i in idx),
@@ -207,33 +207,33 @@ def plan_gaussian(
         out_dtype=np.dtype(out),
         compute=compute,
     )
-    return plan, _sigma_array([sigmas[i] for i in idx], compute), cv
+    return spec, _sigma_array([sigmas[i] for i in idx], compute), cv
 
 
 def gaussian(x: jax.Array, sigma: Any, **kwargs: Any) -> jax.Array:
-    """The Gaussian filter behind every public one: :func:`plan_gaussian`'s arguments."""
-    plan, sigmas, cval = plan_gaussian(x, sigma, **kwargs)
-    return _gaussian_filter(x, sigmas, cval, plan=plan)
+    """The Gaussian filter behind every public one: :func:`gaussian_spec`'s arguments."""
+    spec, sigmas, cval = gaussian_spec(x, sigma, **kwargs)
+    return _gaussian_filter(x, sigmas, cval, spec=spec)
 
 
-@cpu_tuned_jit(static_argnames=("plan",))
-def _gaussian_filter(x, sigmas, cval, *, plan: GaussianPlan):
+@cpu_tuned_jit(static_argnames=("spec",))
+def _gaussian_filter(x, sigmas, cval, *, spec: GaussianSpec):
     # Correlate with the reversed kernel, as scipy does: reversing is free for the folded
     # (anti)symmetric kernels, up to the sign of odd orders.
     weights = tuple(
         sampled_kernel(sigmas[i], o, r, sigmas.dtype)[::-1]
-        for i, (o, r) in enumerate(zip(plan.orders, plan.radii, strict=True))
+        for i, (o, r) in enumerate(zip(spec.orders, spec.radii, strict=True))
     )
-    if not plan.axes:
-        return _cast(x.astype(plan.compute), plan.out_dtype)
+    if not spec.axes:
+        return _cast(x.astype(spec.compute), spec.out_dtype)
     y = correlate_axes(
-        x.astype(plan.compute),
+        x.astype(spec.compute),
         weights,
-        axes=plan.axes,
-        centres=plan.radii,
-        behaviours=plan.behaviours,
-        cval=cval.astype(plan.compute),
-        symmetries=plan.symmetries,
-        intermediate=_truncating(plan.out_dtype, plan.compute),
+        axes=spec.axes,
+        centres=spec.radii,
+        behaviours=spec.behaviours,
+        cval=cval.astype(spec.compute),
+        symmetries=spec.symmetries,
+        intermediate=_truncating(spec.out_dtype, spec.compute),
     )
-    return _cast(y, plan.out_dtype)
+    return _cast(y, spec.out_dtype)

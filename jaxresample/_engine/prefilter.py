@@ -236,17 +236,17 @@ def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...
     return x
 
 
-@cpu_tuned_jit(static_argnames=("order", "behaviour", "axes", "out_dtype", "cdt"))
+@cpu_tuned_jit(static_argnames=("order", "behaviour", "axes", "out_dtype", "compute"))
 def _spline_filter_jit(
-    x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...], out_dtype: Any, cdt: Any
+    x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...], out_dtype: Any, compute: Any
 ) -> jax.Array:
-    x = x.astype(cdt)
+    x = x.astype(compute)
     out = np.dtype(out_dtype)
     if out.kind in "iu":
         # scipy stores each axis' intermediate result in the output dtype (truncating).
         for ax in axes:
             x = _prefilter1d(x, order=order, behaviour=behaviour, axis=ax)
-            x = _dtypes.cast_result(x, out, rule="truncate").astype(cdt)
+            x = _dtypes.cast_result(x, out, rule="truncate").astype(compute)
         return x.astype(out)
     x = _prefilter(x, order=order, behaviour=behaviour, axes=axes)
     return _dtypes.cast_result(x, out, rule="truncate")

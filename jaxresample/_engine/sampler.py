@@ -22,7 +22,7 @@ from .._validation import ScipyRuntimeError, static_int
 from .chunks import chunks_in_place
 from .coords import fence
 from .prefilter import _pre_pad_width, _prefilter
-from .taps import _axis_plan
+from .taps import axis_taps
 
 
 def _check_order(order: Any, *, fn: str) -> int:
@@ -43,7 +43,7 @@ def _prepare_input(input: Any, output: Any, *, fn: str) -> tuple[jax.Array, np.d
     return x, _dtypes.complex_output(out, bool(jnp.issubdtype(x.dtype, jnp.complexfloating)))
 
 
-def _work_dtype(*dtypes: Any, native: bool = False) -> np.dtype:
+def _sampler_dtype(*dtypes: Any, native: bool = False) -> np.dtype:
     """The real compute dtype for these input/output dtypes (complex handled as pairs).
 
     The scipy twins' (:func:`jaxresample._dtypes.twin_dtype`: float64 under x64), or with
@@ -184,7 +184,7 @@ def _sample(
     return out.reshape(-1)[:npts].reshape(pts)
 
 
-def _axis_plans(
+def _point_taps(
     x: jax.Array, coords: jax.Array, *, order: int, behaviour: str
 ) -> tuple[list[Any], list[Any], list[Any], Any, Any]:
     """The per-axis parts of the tap sum.
@@ -198,7 +198,7 @@ def _axis_plans(
     cval_mask = None
     nan_mask = None
     for a in range(x.ndim):
-        idx, w, ok, outside, nan = _axis_plan(coords[a], x.shape[a], behaviour, order)
+        idx, w, ok, outside, nan = axis_taps(coords[a], x.shape[a], behaviour, order)
         flats.append(idx * int(strides[a]))
         weights.append(w)
         oks.append(ok)
@@ -221,7 +221,7 @@ def _sample_unrolled(
     x: jax.Array, coords: jax.Array, cval: jax.Array, order: int, behaviour: str
 ) -> jax.Array:
     """The unrolled formulation of :func:`_sample`."""
-    flats, weights, oks, cval_mask, nan_mask = _axis_plans(
+    flats, weights, oks, cval_mask, nan_mask = _point_taps(
         x, coords, order=order, behaviour=behaviour
     )
     xf = x.reshape(-1)
@@ -263,7 +263,7 @@ def _sample_gathered(
     ndim = x.ndim
     pts = coords.shape[1:]
     k = order + 1
-    flats, weights, oks, cval_mask, nan_mask = _axis_plans(
+    flats, weights, oks, cval_mask, nan_mask = _point_taps(
         x, coords, order=order, behaviour=behaviour
     )
     flat = None
@@ -318,12 +318,12 @@ def _map_coordinates(
     return _dtypes.cast_result(out, out_dtype, rule="round")
 
 
-def _prepare_coordinates(coordinates: Any, ndim: int, work: np.dtype, *, fn: str) -> jax.Array:
+def _prepare_coordinates(coordinates: Any, ndim: int, compute: np.dtype, *, fn: str) -> jax.Array:
     c = _dtypes.as_array(coordinates, fn=fn, name="coordinates", bool_ok=True)
     if jnp.issubdtype(c.dtype, jnp.complexfloating):
         raise TypeError(f"{fn}: Complex type not supported for coordinates; got {c.dtype}")
     if c.dtype == jnp.bool_:
-        c = c.astype(work)
+        c = c.astype(compute)
     if c.ndim < 2:
         raise ScipyRuntimeError(
             f"{fn}: input and output rank must be > 0; coordinates must have shape "
@@ -334,7 +334,7 @@ def _prepare_coordinates(coordinates: Any, ndim: int, work: np.dtype, *, fn: str
             f"{fn}: invalid shape for coordinate array: coordinates.shape[0] must equal "
             f"input.ndim={ndim}; got coordinates of shape {c.shape}"
         )
-    return c.astype(work)
+    return c.astype(compute)
 
 
 @functools.partial(jax.jit, static_argnames=("shape", "order", "behaviour", "prefilter"))
@@ -366,8 +366,15 @@ def _setup(
     order = _check_order(order, fn=fn)
     behaviour = _modes.resolve(mode, family="interp", fn=fn)
     x, out = _prepare_input(input, output, fn=fn)
-    work = _work_dtype(x.dtype, out, native=native)
+    compute = _sampler_dtype(x.dtype, out, native=native)
     cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
     dt = _dtypes.compute_dtype if native else _dtypes.twin_dtype
-    xdt = dt(x.dtype, out) if cplx else work
-    return x.astype(xdt), out, order, behaviour, work, _cval_array(cval, xdt, fn=fn)
+    data_dtype = dt(x.dtype, out) if cplx else compute
+    return (
+        x.astype(data_dtype),
+        out,
+        order,
+        behaviour,
+        compute,
+        _cval_array(cval, data_dtype, fn=fn),
+    )

@@ -3,7 +3,7 @@
 Used by ``zoom``, ``shift`` and ``affine_transform`` with a concrete diagonal matrix (and
 so by the volume resampling functions). When output axis ``a`` reads input axis ``a`` only
 (``c_a = scale_a * k + shift_a``), the interpolant factorises into one 1-D resampling per
-axis, most shrinking axis first. :func:`plan_axis` chooses, for each axis, one of four
+axis, most shrinking axis first. :func:`axis_resampling` chooses, for each axis, one of four
 formulations, each a small frozen dataclass with an ``apply``:
 
 * :class:`Gather`: up to 8 taps per output sample, gathered along the axis and summed;
@@ -38,15 +38,15 @@ from . import correlate as _correlate
 from .coords import fence
 from .jit import cpu_tuned_jit
 from .prefilter import _INIT, _filter_matrix, _pre_pad_width, _prefilter1d
-from .taps import _axis_plan
+from .taps import axis_taps
 
 __all__ = [
-    "AxisPlan",
+    "AxisResampling",
     "BandedProduct",
     "Correlation",
     "Gather",
     "MinorProduct",
-    "plan_axis",
+    "axis_resampling",
     "resample_separable",
 ]
 
@@ -212,7 +212,7 @@ Formulation = Gather | MinorProduct | BandedProduct | Correlation
 
 @_pytree(data=("step", "outside", "nan"), meta=("axis", "pad", "prefilter", "behaviour"))
 @dataclasses.dataclass(frozen=True)
-class AxisPlan:
+class AxisResampling:
     """How one axis is resampled.
 
     Before ``step``: pad the axis by ``pad`` samples with ``behaviour`` and, if
@@ -257,11 +257,11 @@ def resample_separable(
         kw = dict(order=order, behaviour=behaviour, prefilter=prefilter, axis=a)
         if isinstance(cc, np.ndarray):
             minor = a == x.ndim - 1
-            plan = plan_axis(cc, x.shape[a], compute=compute, minor=minor, **kw)  # type: ignore[arg-type]
+            plan = axis_resampling(cc, x.shape[a], compute=compute, minor=minor, **kw)  # type: ignore[arg-type]
             if plan is not None:
                 plans.append(plan)
         else:
-            plans.append(_traced_plan(cc, x.shape[a], **kw))  # type: ignore[arg-type]
+            plans.append(_traced_axis_resampling(cc, x.shape[a], **kw))  # type: ignore[arg-type]
     # most shrinking axis first, so later axes work on less data
     plans.sort(key=lambda p: (p.shrink(x.shape[p.axis]), p.axis))
     return _separable_program(x, cval, tuple(plans), out_dtype=out)
@@ -296,7 +296,7 @@ def _bands(cols: np.ndarray) -> tuple[tuple[int, int, int, int], ...]:
     return tuple(out)
 
 
-def plan_axis(
+def axis_resampling(
     cc: np.ndarray,
     n: int,
     *,
@@ -306,7 +306,7 @@ def plan_axis(
     compute: np.dtype,
     axis: int,
     minor: bool = False,
-) -> AxisPlan | None:
+) -> AxisResampling | None:
     """Plan one axis from float64 coordinates ``cc``; None when the axis is the identity.
 
     ``minor``: whether ``axis`` is the array's last axis (a wide kernel is then one matrix
@@ -315,11 +315,11 @@ def plan_axis(
     """
     cc = np.ascontiguousarray(cc, dtype=np.float64)
     key = (cc.tobytes(), n, order, behaviour, bool(prefilter), np.dtype(compute).str, axis, minor)
-    return _cached_plan(*key)
+    return _cached_axis_resampling(*key)
 
 
 @functools.lru_cache(maxsize=32)
-def _cached_plan(
+def _cached_axis_resampling(
     cc_bytes: bytes,
     n: int,
     order: int,
@@ -328,7 +328,7 @@ def _cached_plan(
     compute_str: str,
     axis: int,
     minor: bool,
-) -> AxisPlan | None:
+) -> AxisResampling | None:
     cc = np.frombuffer(cc_bytes, dtype=np.float64)
     compute = np.dtype(compute_str)
     n_out = cc.shape[0]
@@ -339,13 +339,13 @@ def _cached_plan(
         return None
     npad = _pre_pad_width(order, behaviour) if spline else 0
     big = n + 2 * npad
-    idx, w, ok, outside, nan = _axis_plan(cc + npad, big, behaviour, order)
+    idx, w, ok, outside, nan = axis_taps(cc + npad, big, behaviour, order)
     nan = nan if nan.any() else None
     if not spline or n_out * big > _DENSE_LIMIT or big > _DENSE_MAX_N:
         w, cw = _cval_weights(w.astype(compute), ok)
         step: Formulation = Gather(idx, w, cw)
         prefilter_order = order if spline else 0
-        return AxisPlan(step, outside, nan, axis, npad, prefilter_order, behaviour)
+        return AxisResampling(step, outside, nan, axis, npad, prefilter_order, behaviour)
     # fold the pre-padding and the prefilter into the weights: ``dense = W @ M @ P``
     # (sampling weights, prefilter operator of the padded line, padding)
     w, beta = _cval_weights(w, ok)
@@ -369,7 +369,7 @@ def _cached_plan(
         if found is not None:
             g, centre, extension = found
             step = Correlation(g.astype(compute), centre, extension)
-            return AxisPlan(step, outside, None, axis, 0, 0, extension)
+            return AxisResampling(step, outside, None, axis, 0, 0, extension)
     cols, vals = _sparsify(dense, drop)
     if cols.shape[1] > _MAX_TAPS:
         # a wide fused kernel: a matrix product beats K gathers on CPU (docs: Performance)
@@ -378,7 +378,7 @@ def _cached_plan(
         step = MinorProduct(kept, cw) if minor else BandedProduct(kept, cw, _bands(cols))
     else:
         step = Gather(cols.astype(np.int32), vals.astype(compute), cw)
-    return AxisPlan(step, outside, nan, axis, 0, 0, behaviour)
+    return AxisResampling(step, outside, nan, axis, 0, 0, behaviour)
 
 
 #: The extension a correlation applies for each interpolation behaviour that can take the
@@ -453,25 +453,25 @@ def _shift_invariant(
     return g, centre, extension
 
 
-def _traced_plan(
+def _traced_axis_resampling(
     cc: jax.Array, n: int, *, order: int, behaviour: str, prefilter: bool, axis: int
-) -> AxisPlan:
+) -> AxisResampling:
     """Plan one axis from traced coordinates (padding and prefilter done in the program)."""
     spline = prefilter and order >= 2
     npad = _pre_pad_width(order, behaviour) if spline else 0
     # the coordinates may be computed in the caller's program: see coords.fence
-    idx, w, ok, outside, nan = _axis_plan(fence(cc) + npad, n + 2 * npad, behaviour, order)
+    idx, w, ok, outside, nan = axis_taps(fence(cc) + npad, n + 2 * npad, behaviour, order)
     if ok is not None:
         w, cw = w * ok.astype(w.dtype), jnp.sum(w * (1 - ok.astype(w.dtype)), axis=-1)
     else:
         cw = None
     prefilter_order = order if spline else 0
-    return AxisPlan(Gather(idx, w, cw), outside, nan, axis, npad, prefilter_order, behaviour)
+    return AxisResampling(Gather(idx, w, cw), outside, nan, axis, npad, prefilter_order, behaviour)
 
 
 @cpu_tuned_jit(static_argnames=("out_dtype",))
 def _separable_program(
-    x: jax.Array, cval: jax.Array, plans: tuple[AxisPlan, ...], *, out_dtype: Any
+    x: jax.Array, cval: jax.Array, plans: tuple[AxisResampling, ...], *, out_dtype: Any
 ) -> jax.Array:
     mask = None
     nan = None

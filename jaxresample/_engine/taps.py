@@ -1,6 +1,6 @@
 """Per-axis B-spline taps and weights for coordinates, with every boundary mode.
 
-:func:`_axis_plan` reproduces scipy's ``NI_GeometricTransform`` one axis at a time; the
+:func:`axis_taps` reproduces scipy's ``NI_GeometricTransform`` one axis at a time; the
 sampler, the separable engine and the label votes all take their taps from it:
 
 1. the coordinate is first mapped into the input's range by the mode's *continuous* rule
@@ -68,7 +68,7 @@ def _tap_behaviour(behaviour: str) -> _modes.Behaviour:
     return behaviour  # type: ignore[return-value]
 
 
-def _axis_plan(c: Any, n: int, behaviour: str, order: int) -> tuple[Any, Any, Any, Any, Any]:
+def axis_taps(c: Any, n: int, behaviour: str, order: int) -> tuple[Any, Any, Any, Any, Any]:
     """Taps and weights along one axis of length ``n`` for coordinates ``c``.
 
     ``c`` is a NumPy array (host plan, float64, as scipy computes) or a JAX array (traced).

@@ -66,7 +66,7 @@ def transform_affine(
     ``fn`` names the public function in errors; ``native`` computes float32 data in float32
     under x64 too (the library's own dtype rule, not the scipy twins').
     """
-    x, out, order, behaviour, work, cv = _setup(
+    x, out, order, behaviour, compute, cv = _setup(
         input, output, order, mode, cval, fn=fn, native=native
     )
     ndim = x.ndim
@@ -107,7 +107,7 @@ def transform_affine(
         real_or_traced(o, fn=fn, name="offset")
         for o in per_axis(offset, ndim, fn=fn, name="offset")
     ]
-    check_array(out_shape, work, fn=fn)
+    check_array(out_shape, compute, fn=fn)
     empty = empty_input(x, out_shape, cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn)
     if empty is not None:
         return empty
@@ -119,8 +119,8 @@ def transform_affine(
         for a in range(ndim):
             k = np.arange(out_shape[a], dtype=np.float64)
             if is_traced(offs[a]):
-                ot = jnp.asarray(offs[a]).astype(work)
-                coords.append(jnp.asarray(k * (m[a] if m.ndim == 1 else m[a, a]), work) + ot)
+                ot = jnp.asarray(offs[a]).astype(compute)
+                coords.append(jnp.asarray(k * (m[a] if m.ndim == 1 else m[a, a]), compute) + ot)
             elif m.ndim == 1 and m[a] != 0:
                 o = float(np.asarray(offs[a]))
                 coords.append((k + o / m[a]) * m[a])  # scipy: zoom_shift(matrix, offset/matrix)
@@ -138,15 +138,15 @@ def transform_affine(
             order=order,
             behaviour=behaviour,
             prefilter=bool(prefilter),
-            compute=work,
+            compute=compute,
             out=out,
         )
     check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
     mat = jnp.diag(jnp.asarray(m)) if m.ndim == 1 else jnp.asarray(m)
-    off = jnp.stack([jnp.asarray(o).astype(work) for o in offs])
+    off = jnp.stack([jnp.asarray(o).astype(compute) for o in offs])
     return _transform_general(
         x,
-        mat.astype(work),
+        mat.astype(compute),
         off,
         cv,
         out_shape=out_shape,

@@ -285,14 +285,16 @@ def fourier_gaussian(
             raise ScipyRuntimeError(
                 f"{fn}: output type not supported: {out}; allowed are {[str(a) for a in allowed]}"
             )
-    work = _dtypes.twin_dtype(x.dtype, out)
-    return _fourier_gaussian(x, _sigma_array(sigmas, work), axis=ax, n=n, out_dtype=out, work=work)
+    compute = _dtypes.twin_dtype(x.dtype, out)
+    return _fourier_gaussian(
+        x, _sigma_array(sigmas, compute), axis=ax, n=n, out_dtype=out, compute=compute
+    )
 
 
-@functools.partial(jax.jit, static_argnames=("axis", "n", "out_dtype", "work"))
-def _fourier_gaussian(x, sigmas, *, axis, n, out_dtype, work):
-    y = x.astype(work)
-    real = sigmas.dtype
+@functools.partial(jax.jit, static_argnames=("axis", "n", "out_dtype", "compute"))
+def _fourier_gaussian(x, sigmas, *, axis, n, out_dtype, compute):
+    y = x.astype(compute)
+    real_dtype = sigmas.dtype
     for a in range(x.ndim):
         size = x.shape[a]
         k = np.arange(size, dtype=np.float64)
@@ -303,8 +305,8 @@ def _fourier_gaussian(x, sigmas, *, axis, n, out_dtype, work):
         # A sigma beyond 1e15 gives the same factors (exp underflows to 0 at every nonzero
         # frequency, f >= 1 / n): clamping it keeps sigma**2 finite, so the zero frequency
         # gets exp(-inf * 0) = 1, not NaN.
-        sig = jnp.minimum(jnp.abs(sigmas[a]), jnp.asarray(1e15, real))
-        factor = jnp.exp(-2.0 * math.pi**2 * sig**2 * jnp.asarray(f * f, real))
+        sig = jnp.minimum(jnp.abs(sigmas[a]), jnp.asarray(1e15, real_dtype))
+        factor = jnp.exp(-2.0 * math.pi**2 * sig**2 * jnp.asarray(f * f, real_dtype))
         shape = [1] * x.ndim
         shape[a] = size
         y = y * factor.reshape(shape).astype(y.dtype)

@@ -93,7 +93,7 @@ def zoom(
       Array([0. , 0.5, 1. , 1.5, 2. ], dtype=float32)
     """
     fn = "zoom"
-    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    x, out, order, behaviour, compute, cv = _setup(input, output, order, mode, cval, fn=fn)
     zooms = tuple(
         concrete_float(z, fn=fn, name="zoom", fix="zoom sets the output shape")
         for z in per_axis(zoom, x.ndim, fn=fn, name="zoom")
@@ -102,10 +102,10 @@ def zoom(
         raise ValueError(f"{fn}: zoom must be nonnegative; got {fmt(zoom)}")
     grid_mode = bool(grid_mode)
     out_shape = tuple(int(round(n * z)) for n, z in zip(x.shape, zooms, strict=True))
-    check_array(out_shape, work, fn=fn)
+    check_array(out_shape, compute, fn=fn)
     # the separable passes hold at most max(input, output) samples along every axis
     bound = tuple(max(a, b) for a, b in zip(x.shape, out_shape, strict=True))
-    check_array(bound, work, fn=fn, what="intermediate result")
+    check_array(bound, compute, fn=fn, what="intermediate result")
     empty = empty_input(x, out_shape, cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn)
     if empty is not None:
         return empty
@@ -132,7 +132,7 @@ def zoom(
         order=order,
         behaviour=behaviour,
         prefilter=bool(prefilter),
-        compute=work,
+        compute=compute,
         out=out,
     )
 
@@ -180,7 +180,7 @@ def shift(
       Array([1. , 1. , 1.5, 2.5], dtype=float32)
     """
     fn = "shift"
-    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    x, out, order, behaviour, compute, cv = _setup(input, output, order, mode, cval, fn=fn)
     if x.size == 0:
         return jnp.zeros(x.shape, out)
     shifts = [
@@ -189,7 +189,7 @@ def shift(
     coords: list[Any] = []
     for n, s in zip(x.shape, shifts, strict=True):
         if is_traced(s):
-            coords.append(jnp.arange(n, dtype=work) - jnp.asarray(s).astype(work))
+            coords.append(jnp.arange(n, dtype=compute) - jnp.asarray(s).astype(compute))
         else:
             coords.append(np.arange(n, dtype=np.float64) + (-s))
     return resample_separable(
@@ -200,7 +200,7 @@ def shift(
         order=order,
         behaviour=behaviour,
         prefilter=bool(prefilter),
-        compute=work,
+        compute=compute,
         out=out,
     )
 
@@ -322,17 +322,17 @@ def geometric_transform(
       Array([0. , 0.5, 1. , 1.5], dtype=float32)
     """
     fn = "geometric_transform"
-    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
+    x, out, order, behaviour, compute, cv = _setup(input, output, order, mode, cval, fn=fn)
     out_shape = _output_shape(output_shape, x.shape, fn=fn)
     if not callable(mapping):
         raise TypeError(f"{fn}: mapping must be callable; got {fmt(mapping)}")
     kw = {} if extra_keywords is None else dict(extra_keywords)
-    check_array(out_shape, work, fn=fn, factor=1 + x.ndim)  # the output and its coordinates
+    check_array(out_shape, compute, fn=fn, factor=1 + x.ndim)  # the output and its coordinates
     empty = empty_input(x, out_shape, cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn)
     if empty is not None:
         return empty
     check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
-    grid = tuple(jax.lax.broadcasted_iota(work, out_shape, d) for d in range(len(out_shape)))
+    grid = tuple(jax.lax.broadcasted_iota(compute, out_shape, d) for d in range(len(out_shape)))
     try:
         res = mapping(grid, *tuple(extra_arguments), **kw)
     except (TypeError, ValueError) as err:  # Python control flow or float() on the arrays
@@ -354,7 +354,7 @@ def geometric_transform(
         raise ScipyRuntimeError(
             f"{fn}: mapping must return {x.ndim} coordinates (one per input axis); got {len(items)}"
         )
-    coords = jnp.stack([jnp.broadcast_to(r.astype(work), out_shape) for r in items])
+    coords = jnp.stack([jnp.broadcast_to(r.astype(compute), out_shape) for r in items])
 
     return _map_coordinates(
         x, coords, cv, order=order, behaviour=behaviour, prefilter=bool(prefilter),

@@ -84,8 +84,8 @@ def map_coordinates(
       Array([2., 7.], dtype=float32)
     """
     fn = "map_coordinates"
-    x, out, order, behaviour, work, cv = _setup(input, output, order, mode, cval, fn=fn)
-    coords = _prepare_coordinates(coordinates, x.ndim, work, fn=fn)
+    x, out, order, behaviour, compute, cv = _setup(input, output, order, mode, cval, fn=fn)
+    coords = _prepare_coordinates(coordinates, x.ndim, compute, fn=fn)
     empty = empty_input(
         x, coords.shape[1:], cv, behaviour=behaviour, mode=mode, out_dtype=out, fn=fn
     )
@@ -145,15 +145,15 @@ def map_coordinates_adjoint(
     behaviour = _modes.resolve(mode, family="interp", fn=fn)
     shp = tuple(static_int(s, fn=fn, name="shape", minimum=1) for s in np.atleast_1d(shape))
     y = _dtypes.as_array(values, fn=fn, name="values")
-    cdt = _dtypes.compute_dtype(y.dtype)
-    work = np.dtype(jnp.finfo(cdt).dtype)
-    coords = _prepare_coordinates(coordinates, len(shp), work, fn=fn)
+    compute = _dtypes.compute_dtype(y.dtype)
+    real_dtype = np.dtype(jnp.finfo(compute).dtype)
+    coords = _prepare_coordinates(coordinates, len(shp), real_dtype, fn=fn)
     if coords.shape[1:] != y.shape:
         raise ValueError(
             f"{fn}: values must have shape coordinates.shape[1:]={coords.shape[1:]}; got {y.shape}"
         )
     return _adjoint(
-        y.astype(cdt),
+        y.astype(compute),
         coords,
         shape=shp,
         order=order,

@@ -38,8 +38,8 @@ def _prepare(input: Any, order: Any, output: Any, mode: Any, *, fn: str, lowest:
     if jnp.issubdtype(x.dtype, jnp.complexfloating) and out.kind != "c":
         warnings.warn("promoting specified output dtype to complex", UserWarning, stacklevel=3)
         out = np.dtype(jax.dtypes.canonicalize_dtype(np.promote_types(out, np.complex64)))
-    cdt = _dtypes.twin_dtype(x.dtype, out)
-    return x, order, behaviour, out, cdt
+    compute = _dtypes.twin_dtype(x.dtype, out)
+    return x, order, behaviour, out, compute
 
 
 def spline_filter1d(
@@ -86,16 +86,16 @@ def spline_filter1d(
       Array([0.75, 2.25], dtype=float32)
     """
     fn = "spline_filter1d"
-    x, order, behaviour, out, cdt = _prepare(input, order, output, mode, fn=fn, lowest=0)
+    x, order, behaviour, out, compute = _prepare(input, order, output, mode, fn=fn, lowest=0)
     if x.ndim == 0:
         x = x.reshape(1)
         single_axis(axis, 1, fn=fn)
         return _spline_filter_jit(
-            x, order=order, behaviour=behaviour, axes=(), out_dtype=out, cdt=cdt
+            x, order=order, behaviour=behaviour, axes=(), out_dtype=out, compute=compute
         ).reshape(())
     ax = single_axis(axis, x.ndim, fn=fn)
     return _spline_filter_jit(
-        x, order=order, behaviour=behaviour, axes=(ax,), out_dtype=out, cdt=cdt
+        x, order=order, behaviour=behaviour, axes=(ax,), out_dtype=out, compute=compute
     )
 
 
@@ -128,7 +128,7 @@ def spline_filter(
       TypeError: ``output`` is an array, or ``order`` is not an integer.
 
     Differences from SciPy:
-      As for :func:`spline_filter1d`: no output arrays, float32 work for float32 inputs,
+      As for :func:`spline_filter1d`: no output arrays, float32 compute for float32 inputs,
       the exact result where scipy <= 1.17 has gh-24550, saturating integer outputs.
 
     Examples:
@@ -140,8 +140,8 @@ def spline_filter(
              [ 1.875, -3.   ,  4.125]], dtype=float32)
     """
     fn = "spline_filter"
-    x, order, behaviour, out, cdt = _prepare(input, order, output, mode, fn=fn, lowest=2)
+    x, order, behaviour, out, compute = _prepare(input, order, output, mode, fn=fn, lowest=2)
     axes = tuple(range(x.ndim))
     return _spline_filter_jit(
-        x, order=order, behaviour=behaviour, axes=axes, out_dtype=out, cdt=cdt
+        x, order=order, behaviour=behaviour, axes=axes, out_dtype=out, compute=compute
     )

@@ -14,7 +14,7 @@ from .. import _affine, _choices
 from .._dtypes import host_array
 from .._engine.coords import affine_coordinates
 from .._engine.filtering import gaussian
-from .._engine.taps import _axis_plan
+from .._engine.taps import axis_taps
 from .._limits import check_array
 from .._validation import check_choice, fmt, is_traced, static_int
 from .plan import Anchor, Rounding, reference_plan, respacing_plan
@@ -186,7 +186,7 @@ def _grid(plan: Any, in_shape: tuple[int, ...], *, order: int) -> Grid:
     taps = []
     for a in range(nd):
         cc = index_map[a, a] * np.arange(plan.out_shape[a]) + index_map[a, nd]
-        idx, w, *_ = _axis_plan(cc, in_shape[a], "edge", order)
+        idx, w, *_ = axis_taps(cc, in_shape[a], "edge", order)
         taps.append((idx.astype(np.int32), w.astype(np.float32)))
     return tuple(taps)
 
@@ -244,7 +244,7 @@ def _corner_taps(
             taps.append((idx.reshape(shape), w.reshape(shape)))
         return taps
     coords = affine_coordinates(grid[:nd, :nd], grid[:nd, nd], out_shape)
-    return [_axis_plan(coords[a], in_shape[a], "edge", order)[:2] for a in range(nd)]
+    return [axis_taps(coords[a], in_shape[a], "edge", order)[:2] for a in range(nd)]
 
 
 def _interpolate(

@@ -130,7 +130,7 @@ class ResamplePlan:
           >>> back.out_shape, bool(np.array_equal(back.out_affine, plan.in_affine))
           ((5, 7), True)
         """
-        back = _snap_map(invert(self.index_map, fn="ResamplePlan.inverse", name="index_map"))
+        back = _snap_index_map(invert(self.index_map, fn="ResamplePlan.inverse", name="index_map"))
         reached = voxel_sizes(self.in_affine)
         return ResamplePlan(
             in_shape=self.out_shape,
@@ -212,7 +212,7 @@ def _spacing_tuple(value: Any, ndim: int, *, fn: str, name: str) -> tuple[float,
     return tuple(out)
 
 
-def _snap(x: float) -> float:
+def _snap_count(x: float) -> float:
     """``x`` itself, or the nearest integer when ``x`` is within float noise of it."""
     r = round(x)
     return float(r) if abs(x - r) <= _SNAP_SIZE * max(1.0, abs(x)) else x
@@ -220,7 +220,7 @@ def _snap(x: float) -> float:
 
 def _count(x: float, rounding: str, *, minimum: int = 1) -> int:
     """Rounded count for a fractional count ``x >= 0``; never less than ``minimum``."""
-    x = _snap(x)
+    x = _snap_count(x)
     if rounding == "round":
         m = math.floor(x + 0.5)  # half up: 123.5 -> 124 (247 slices of 1 mm to 2 mm)
     elif rounding == "half-even":
@@ -232,7 +232,8 @@ def _count(x: float, rounding: str, *, minimum: int = 1) -> int:
     return max(minimum, int(m))
 
 
-def _snap_map(m: np.ndarray) -> np.ndarray:
+def _snap_index_map(m: np.ndarray) -> np.ndarray:
+    """``m`` with entries within float noise of an integer set to it."""
     r = np.round(m)
     return np.where(np.abs(m - r) <= _SNAP_MAP * np.maximum(1.0, np.abs(m)), r, m)
 
@@ -463,7 +464,7 @@ def reference_plan(
         )
     a = check_affine(affine, fn=fn, ndim=nd)
     ref = check_affine(reference_affine, fn=fn, ndim=nd, name="reference_affine")
-    index_map = _snap_map(voxel_to_voxel(ref, a))
+    index_map = _snap_index_map(voxel_to_voxel(ref, a))
     reached = voxel_sizes(ref)
     return ResamplePlan(
         in_shape=in_shape,

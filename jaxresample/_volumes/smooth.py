@@ -16,12 +16,12 @@ from .. import _dtypes, _modes, _validation
 from .._affine import voxel_sizes
 from .._engine.correlate import fold_kernel
 from .._engine.filtering import (
-    GaussianPlan,
+    GaussianSpec,
     _cast,
     _check_input,
     _truncating,
     gaussian,
-    plan_gaussian,
+    gaussian_spec,
 )
 from .._kernels import check_order, sampled_kernel
 from .._validation import fmt, is_traced
@@ -212,23 +212,23 @@ def gaussian_filter_fft(
     orders = tuple(
         check_order(o, fn=fn) for o in _validation.per_axis(order, n, fn=fn, name="order")
     )
-    plan, sig, cv = plan_gaussian(
+    spec, sig, cv = gaussian_spec(
         x, sigma, axes=ax, orders=orders, mode=mode, cval=cval, truncate=truncate,
         radius=radius, fn=fn, native=True,
     )  # fmt: skip
-    return _fft_filter(x, sig, cv, plan=plan)
+    return _fft_filter(x, sig, cv, spec=spec)
 
 
-@functools.partial(jax.jit, static_argnames=("plan",))
-def _fft_filter(x, sigmas, cval, *, plan: GaussianPlan):
-    work, out_dtype = plan.compute, plan.out_dtype
-    behaviours, radii, orders = plan.behaviours, plan.radii, plan.orders
-    y = x.astype(work)
+@functools.partial(jax.jit, static_argnames=("spec",))
+def _fft_filter(x, sigmas, cval, *, spec: GaussianSpec):
+    compute, out_dtype = spec.compute, spec.out_dtype
+    behaviours, radii, orders = spec.behaviours, spec.radii, spec.orders
+    y = x.astype(compute)
     if y.size == 0:  # nothing to filter
         return y.astype(out_dtype)
-    cplx = np.dtype(work).kind == "c"
-    intermediate = _truncating(np.dtype(out_dtype), np.dtype(work), _FFT_ULPS)
-    for i, axis in enumerate(plan.axes):
+    cplx = np.dtype(compute).kind == "c"
+    intermediate = _truncating(np.dtype(out_dtype), np.dtype(compute), _FFT_ULPS)
+    for i, axis in enumerate(spec.axes):
         if i and intermediate is not None:
             y = intermediate(y)
         r = radii[i]
@@ -240,7 +240,7 @@ def _fft_filter(x, sigmas, cval, *, plan: GaussianPlan):
         after = w.shape[0] - 1 - centre
         periodic = behaviours[i] == "periodic"
         lo, hi = (0, 0) if periodic else (centre, after)
-        yp = _modes.pad(y, lo, hi, axis=axis, behaviour=behaviours[i], cval=cval.astype(work))
+        yp = _modes.pad(y, lo, hi, axis=axis, behaviour=behaviours[i], cval=cval.astype(compute))
         m = n + lo + hi
         # Circular convolution kernel of length m: the tap at offset d = j - centre reads
         # x[i + d], so it lands at index -d mod m (taps that wrap sum: the periodic case).
@@ -250,10 +250,10 @@ def _fft_filter(x, sigmas, cval, *, plan: GaussianPlan):
         shape = [1] * y.ndim
         if cplx:
             spec = jnp.fft.fft(circ).reshape([m if a == axis else 1 for a in range(y.ndim)])
-            z = jnp.fft.ifft(jnp.fft.fft(yp, axis=axis) * spec.astype(work), axis=axis)
+            z = jnp.fft.ifft(jnp.fft.fft(yp, axis=axis) * spec.astype(compute), axis=axis)
         else:
             h = jnp.fft.rfft(circ)
             shape[axis] = h.shape[0]
             z = jnp.fft.irfft(jnp.fft.rfft(yp, axis=axis) * h.reshape(shape), n=m, axis=axis)
-        y = jax.lax.slice_in_dim(z, ext, ext + n, axis=axis).astype(work)
+        y = jax.lax.slice_in_dim(z, ext, ext + n, axis=axis).astype(compute)
     return _cast(y, np.dtype(out_dtype), _FFT_ULPS)

@@ -163,9 +163,9 @@ def _plan_job(args: argparse.Namespace, img: Any, ref: Any, form: Any, dests: li
         ref_affine = _spatial(np.asarray(ref.affine, dtype=np.float64), nd)
         plan = reference_plan(shape[:nd], affine, reference_shape=ref_shape[:nd],
                               reference_affine=ref_affine, fn=fn)  # fmt: skip
-    work = np.complex64 if stored.kind == "c" else np.float32
-    check_array((*plan.out_shape, *shape[nd:]), work, fn=fn, what="the output")
-    load_dtype = None if args.labels else work
+    compute = np.complex64 if stored.kind == "c" else np.float32
+    check_array((*plan.out_shape, *shape[nd:]), compute, fn=fn, what="the output")
+    load_dtype = None if args.labels else compute
     return _Job(
         nd=nd, shape=shape, affine=affine, out_shape=plan.out_shape,
         out_affine=_file_affine(plan.out_affine, nd, affine4),
