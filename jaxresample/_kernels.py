@@ -346,7 +346,7 @@ def gaussian_kernel1d(
       TypeError: ``sigma`` is traced while ``radius`` is None.
 
     Examples:
-      >>> from jaxresample._kernels import gaussian_kernel1d
+      >>> from jaxresample import gaussian_kernel1d
       >>> import jax.numpy as jnp
       >>> import numpy as np
       >>> y = gaussian_kernel1d(jnp.float32(1.0), radius=2)

@@ -42,7 +42,6 @@ __all__ = [
     "Mode",
     "extend_index",
     "pad",
-    "pad_mode",
     "per_axis",
     "resolve",
 ]
@@ -136,22 +135,6 @@ def per_axis(mode: Any, n: int, *, family: Family, fn: str) -> tuple[Behaviour, 
             f"mode has {len(mode)} entries for {n} axes"
         )
     return tuple(resolve(m, family=family, fn=fn) for m in mode)
-
-
-def pad_mode(behaviour: Behaviour) -> str:
-    """Return the :func:`jax.numpy.pad` mode of a behaviour.
-
-    Raises:
-      ValueError: the behaviour (``periodic-legacy``, ``constant-legacy``) has no padding
-        equivalent; it exists only for interpolation.
-    """
-    try:
-        return _PAD_MODES[behaviour]
-    except KeyError:
-        raise ValueError(
-            f"pad_mode: behaviour {behaviour!r} has no padding equivalent; "
-            f"allowed values are {sorted(_PAD_MODES)}"
-        ) from None
 
 
 def pad(x: jnp.ndarray, before: int, after: int, *, axis: int, behaviour: Behaviour, cval: Any):

@@ -21,7 +21,6 @@ __all__ = [
     "axes_tuple",
     "check_choice",
     "concrete_float",
-    "concrete_int",
     "fmt",
     "is_traced",
     "per_axis",
@@ -156,12 +155,6 @@ def real_array(value: Any, *, fn: str, name: str) -> Any:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{fn}: {name} must be finite; got {fmt(arr)}")
     return arr
-
-
-def concrete_int(value: Any, *, fn: str, name: str, fix: str = "") -> int:
-    """Return ``value`` as a Python int, or raise TypeError when it is traced or not integral."""
-    out = _concrete(value, lambda v: v, fn=fn, name=name, fix=fix)
-    return static_int(out, fn=fn, name=name)
 
 
 def static_int(

@@ -74,7 +74,6 @@ def test_concrete_checks_explain_the_fix() -> None:
     with pytest.raises(TypeError, match=r"g: sigma must be a concrete .*pass radius=\.\.\."):
         f(jnp.float32(1.0))
     assert _validation.concrete_float(np.float32(2.5), fn="g", name="sigma") == 2.5
-    assert _validation.concrete_int(3, fn="g", name="n") == 3
 
 
 def test_check_choice_lists_sorted_allowed() -> None:

@@ -18,7 +18,6 @@ from jaxresample import (
     gaussian_laplace,
     smooth,
 )
-from jaxresample._volumes.smooth import FWHM_PER_SIGMA
 from tests._filtering import FLOAT, MODES, close_to, data, gaussian_case, shapes
 from tests._helpers import assert_close
 
@@ -99,8 +98,9 @@ def test_smooth_mm_conventions() -> None:
     aff = np.array(
         [[0.0, 2.0, 0.0, 5.0], [1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 3.0, 0.0], [0.0, 0.0, 0.0, 1.0]]
     )  # voxel sizes (1, 2, 3): columns' norms
+    fwhm_per_sigma = np.sqrt(8 * np.log(2))
     want = ndi.gaussian_filter(
-        x.astype(float), np.array([6.0, 3.0, 2.0]) / FWHM_PER_SIGMA, mode="nearest"
+        x.astype(float), np.array([6.0, 3.0, 2.0]) / fwhm_per_sigma, mode="nearest"
     )
     assert_close(smooth(x, fwhm_mm=6.0, affine=aff), want, dtype=FLOAT)
     assert_close(smooth(x, fwhm_mm=6.0, spacing=(1.0, 2.0, 3.0)), want, dtype=FLOAT)

@@ -26,6 +26,7 @@ from jaxresample import (
     shift,
     zoom,
 )
+from jaxresample._engine import separable as _separable
 from tests._helpers import X64, assert_close, float_dtypes
 from tests.test_interp import GH24550_MODES, exact_coefficients
 
@@ -128,7 +129,6 @@ def test_zoom_shift_under_jit_and_vmap():
 @pytest.mark.parametrize("mode", ["constant", "grid-constant", "nearest", "mirror", "grid-wrap"])
 def test_zoom_unfused_path_matches_scipy(monkeypatch, mode):
     """Long axes are prefiltered in JAX and planned from taps instead of a fused matrix."""
-    from jaxresample._engine import separable as _separable
 
     # Host plans are cached: clear the cache so this call plans with the patched limit (and
     # again afterwards, so no unfused plan leaks into other tests).
@@ -150,7 +150,6 @@ def test_zoom_banded_blocks_match_scipy(monkeypatch, order):
     The first axis is a plain GEMM per block, the middle axes a GEMM batched over the leading
     axes, the last axis one dense product: all must match scipy.
     """
-    from jaxresample._engine import separable as _separable
 
     _separable._cached_axis_resampling.cache_clear()
     monkeypatch.setattr(_separable, "_BAND", 5)
@@ -240,7 +239,6 @@ FIR_MODES = (
 
 def _fir_axes(shape, shifts, order, mode, work):
     """Which axes of ``shift(x, shifts)`` are planned as one correlation kernel."""
-    from jaxresample._engine import separable as _separable
 
     b = _modes.resolve(mode, family="interp", fn="test")
     out = []
@@ -298,7 +296,6 @@ def test_shift_correlation_path_vmap_and_vjp_equal_the_matrix_path(monkeypatch, 
     """The correlation path against the banded/dense matrix path it replaces: batched
     (vmap vs loop) and transposed (the VJP w.r.t. the data and ``cval``, which ``grad``
     uses)."""
-    from jaxresample._engine import separable as _separable
 
     shape, s = (33, 29), (0.7, -2.2)
     assert all(_fir_axes(shape, s, 3, mode, np.dtype("float32")))
@@ -328,7 +325,6 @@ def test_shift_invariant_detection():
     """``_shift_invariant`` accepts a correlation with the extension's borders and rejects a
     matrix with one border row off the model, a non-square matrix and legacy ``wrap`` given
     a plain periodic matrix."""
-    from jaxresample._engine import separable as _separable
 
     n, g = 20, np.array([0.05, -0.2, 0.9, 0.3, -0.05])
     pos = np.arange(n)[:, None] - 2 + np.arange(5)[None, :]

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jaxresample import ScipyRuntimeError, _modes, map_coordinates, map_coordinates_adjoint
+from jaxresample._engine import sampler
 from tests._helpers import INT_DTYPES, X64, assert_close, float_dtypes
 
 ORDERS = range(6)
@@ -259,7 +260,6 @@ def test_chunked_sampling_matches(monkeypatch):
     """The gathered sampler (order 4 in 3-D: beyond the unrolled form) chunk by chunk, and
     the gradient of the unrolled one (order 3), whose JVP is the chunked gathered form's:
     equal to scipy and to the adjoint."""
-    from jaxresample._engine import sampler
 
     monkeypatch.setattr(sampler, "_CHUNK_TAPS", 1000)  # force lax.map over point chunks
     rng = np.random.default_rng(8)
@@ -352,7 +352,6 @@ def test_unrolled_and_gathered_samplers_agree(ndim, order, mode):
     block) are the same sum: points inside, outside, far outside and NaN, every per-tap
     and per-point cval rule; under vmap too. Their derivatives are one rule (the gathered
     form's JVP), checked by the gradient tests above."""
-    from jaxresample._engine import sampler
 
     rng = np.random.default_rng(order * 10 + ndim)
     x = jnp.asarray(rng.normal(size=(7, 6, 5)[:ndim]), jnp.float32)
@@ -383,7 +382,6 @@ def test_unrolled_chunks_match_scipy(monkeypatch, order):
     or in slabs of output rows with their coordinates computed per slab
     (``affine_transform``); chunks that do not divide the points, the last one overlapping."""
     from jaxresample import affine_transform
-    from jaxresample._engine import sampler
 
     monkeypatch.setattr(sampler, "UNROLL_CHUNK", 37)
     rng = np.random.default_rng(9)

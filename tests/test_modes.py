@@ -126,7 +126,7 @@ def test_pad_mode_names_agree_with_numpy(mode: str, rng: np.random.Generator) ->
     expected = scipy_filter_sequence(mode, x, cval=2.0)[REACH - 5 : REACH + 7 + 5]
     padded = np.pad(x, 5, mode=cast(Any, spec.numpy), **kw)
     np.testing.assert_array_equal(padded, expected)
-    assert _modes.pad_mode(spec.filter) == spec.numpy
+    assert _modes._PAD_MODES[spec.filter] == spec.numpy
 
 
 def test_pad_2d_axis_and_traced_cval() -> None:
@@ -178,11 +178,6 @@ def test_per_axis_modes() -> None:
     assert got == ("periodic", "edge")
     with pytest.raises(RuntimeError, match="sequence argument must have length equal to input"):
         _modes.per_axis(["wrap"], 2, family="filter", fn="f")
-
-
-def test_pad_mode_refuses_legacy_behaviours() -> None:
-    with pytest.raises(ValueError, match="has no padding equivalent"):
-        _modes.pad_mode("periodic-legacy")
 
 
 # Ported from scipy's TestBoundaries (see the notice at the top of this file): order-1

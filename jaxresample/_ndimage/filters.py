@@ -74,7 +74,7 @@ def correlate1d(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._ndimage.filters import correlate1d
+      >>> from jaxresample.ndimage import correlate1d
       >>> correlate1d(jnp.array([2, 8, 0, 4, 1, 9, 9, 0], jnp.int32), jnp.array([1, 3]))
       Array([ 8, 26,  8, 12,  7, 28, 36,  9], dtype=int32)
     """
@@ -121,7 +121,7 @@ def convolve1d(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._ndimage.filters import convolve1d
+      >>> from jaxresample.ndimage import convolve1d
       >>> convolve1d(jnp.array([2, 8, 0, 4, 1, 9, 9, 0], jnp.int32), jnp.array([1, 3]))
       Array([14, 24,  4, 13, 12, 36, 27,  0], dtype=int32)
     """
@@ -180,7 +180,7 @@ def gaussian_filter1d(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._ndimage.filters import gaussian_filter1d
+      >>> from jaxresample.ndimage import gaussian_filter1d
       >>> import numpy as np
       >>> y = gaussian_filter1d(jnp.array([1.0, 2.0, 3.0, 4.0, 5.0], jnp.float32), 1)
       >>> str(y.dtype)
@@ -256,7 +256,7 @@ def gaussian_filter(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._ndimage.filters import gaussian_filter
+      >>> from jaxresample.ndimage import gaussian_filter
       >>> a = jnp.arange(0, 50, 2, dtype=jnp.int32).reshape(5, 5)
       >>> gaussian_filter(a, sigma=1)
       Array([[ 4,  6,  8,  9, 11],

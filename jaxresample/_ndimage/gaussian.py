@@ -124,7 +124,7 @@ def gaussian_laplace(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._ndimage.gaussian import gaussian_laplace
+      >>> from jaxresample.ndimage import gaussian_laplace
       >>> import numpy as np
       >>> y = gaussian_laplace(jnp.array([0.0, 0.0, 1.0, 0.0, 0.0], jnp.float32), 1.0)
       >>> str(y.dtype)
@@ -192,7 +192,7 @@ def gaussian_gradient_magnitude(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._ndimage.gaussian import gaussian_gradient_magnitude
+      >>> from jaxresample.ndimage import gaussian_gradient_magnitude
       >>> import numpy as np
       >>> y = gaussian_gradient_magnitude(jnp.arange(5, dtype=jnp.float32), 1.0)
       >>> str(y.dtype)
@@ -257,7 +257,7 @@ def fourier_gaussian(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._ndimage.gaussian import fourier_gaussian
+      >>> from jaxresample.ndimage import fourier_gaussian
       >>> import numpy as np
       >>> y = fourier_gaussian(jnp.ones(4, jnp.complex64), 0.5)
       >>> str(y.dtype)

@@ -111,7 +111,7 @@ def smooth(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._volumes.smooth import smooth
+      >>> from jaxresample import smooth
       >>> img = jnp.zeros((5, 5), jnp.float32).at[2, 2].set(1.0)
       >>> import numpy as np
       >>> y = smooth(img, fwhm_mm=2.0, spacing=(1.0, 2.0))[2]
@@ -197,7 +197,7 @@ def gaussian_filter_fft(
 
     Examples:
       >>> import jax.numpy as jnp
-      >>> from jaxresample._volumes.smooth import gaussian_filter_fft
+      >>> from jaxresample import gaussian_filter_fft
       >>> import numpy as np
       >>> y = gaussian_filter_fft(jnp.array([0.0, 0.0, 1.0, 0.0, 0.0], jnp.float32), 1.0)
       >>> str(y.dtype)
