@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._casting import Rule, cast
 from ._validation import fmt, is_traced
 
 __all__ = [
@@ -33,8 +34,6 @@ __all__ = [
     "twin_dtype",
     "x64_enabled",
 ]
-
-Rule = Literal["truncate", "round"]
 
 
 def check_input_dtype(dtype: Any, *, fn: str, name: str = "input", complex_ok: bool = True):
@@ -196,29 +195,10 @@ def twin_dtype(*dtypes: Any) -> np.dtype:
 
 
 def cast_result(x: jax.Array, out_dtype: Any, *, rule: Rule) -> jax.Array:
-    """Cast a float result to ``out_dtype`` with scipy's rule for integer outputs.
+    """Cast a result to ``out_dtype`` with scipy's rule for integer outputs.
 
     ``rule='truncate'`` (filters) rounds toward zero, ``rule='round'`` (interpolation) rounds
     half away from zero. Integer outputs saturate at their range; NaN becomes 0.
-    Complex results cast to a real dtype keep the real part.
+    Complex results cast to a real dtype keep the real part (:func:`jaxresample._casting.cast`).
     """
-    dt = np.dtype(out_dtype)
-    if jnp.issubdtype(x.dtype, jnp.complexfloating) and dt.kind != "c":
-        x = jnp.real(x)
-    if dt.kind not in "iu":
-        return x.astype(dt)
-    if rule == "round":
-        # Not floor(|x| + 0.5): in float32 the addition itself rounds (0.49999997 + 0.5 == 1,
-        # and every x above 2**23 gains 1). The fractional part |x| - floor(|x|) is exact.
-        a = jnp.abs(x)
-        f = jnp.floor(a)
-        x = jnp.sign(x) * jnp.where(a - f >= 0.5, f + 1, f)
-    else:
-        x = jnp.trunc(x)
-    info = np.iinfo(dt)
-    lo = np.asarray(info.min, x.dtype)
-    hi = np.asarray(info.max, x.dtype)  # may round up to 2**k in float32: handled below
-    x = jnp.where(jnp.isnan(x), jnp.zeros((), x.dtype), x)
-    safe = jnp.clip(x, lo, hi)
-    out = jnp.where(safe >= hi, np.asarray(info.max, dt), safe.astype(dt))
-    return jnp.where(safe <= lo, np.asarray(info.min, dt), out)
+    return cast(x, out_dtype, rule=rule, xp=jnp)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._affine import check_affine
+from ._casting import cast
 from ._limits import check_array
 
 #: dtypes a NIfTI-1 file can store (float16 and bool have no NIfTI code).
@@ -114,37 +115,10 @@ def check_dtype(dtype: Any, fn: str, *, allowed: tuple[str, ...] | None) -> np.d
 def to_dtype(x: np.ndarray, dt: np.dtype) -> np.ndarray:
     """Cast ``x`` to ``dt``; into integers, round half away from zero and saturate.
 
-    NaN becomes 0 (as :func:`jaxresample._dtypes.cast_result`). The rounding is exact for
-    every float (no ``x + 0.5`` round-off at ``2**23`` in float32).
+    The library's rule (:func:`jaxresample._casting.cast`), in NumPy: NaN becomes 0, and
+    the rounding is exact for every float (no ``x + 0.5`` round-off at ``2**23``).
     """
-    if dt.kind not in "iu":
-        if x.dtype.kind == "c" and dt.kind != "c":
-            x = x.real
-        return x.astype(dt, copy=False)
-    info = np.iinfo(dt)
-    if x.dtype.kind in "iub":
-        if x.dtype.kind == "b":
-            return x.astype(dt)
-        src = np.iinfo(x.dtype)
-        if src.min >= info.min and src.max <= info.max:
-            return x.astype(dt)
-        lo, hi = max(info.min, src.min), min(info.max, src.max)
-        return np.clip(x, lo, hi).astype(dt)
-    if x.dtype.kind == "c":
-        x = x.real
-    x = np.asarray(x, dtype=np.result_type(x.dtype, np.float32))
-    mag = np.abs(x)
-    whole = np.floor(mag)
-    with np.errstate(invalid="ignore"):  # inf - inf: inf stays inf
-        whole += mag - whole >= 0.5
-    r = np.copysign(whole, x)
-    r[np.isnan(r)] = 0
-    big = r >= np.asarray(info.max, dtype=r.dtype)  # may round up to 2**k: >= saturates
-    small = r <= np.asarray(info.min, dtype=r.dtype)
-    out = np.where(big | small, 0, r).astype(dt)  # only in-range values are cast
-    out[big] = info.max
-    out[small] = info.min
-    return out
+    return cast(x, dt, rule="round")
 
 
 def open_image(path: Any, *, fn: str, check_size: bool = True) -> Any:

@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "jaxresample"
 #: Layer of each top-level module or folder of the package, lowest first.
 LAYERS: dict[str, int] = {
     **dict.fromkeys(
-        ["_validation", "_dtypes", "_modes", "_limits", "_lazy", "_compat", "_choices"], 0
+        ["_validation", "_dtypes", "_casting", "_modes", "_limits", "_lazy", "_compat", "_choices"],
+        0,
     ),  # the conventions core
     **dict.fromkeys(["_affine", "_kernels", "_bspline", "_files", "_formats"], 1),  # primitives
     "_engine": 2,

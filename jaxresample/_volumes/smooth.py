@@ -34,19 +34,23 @@ FWHM_PER_SIGMA = math.sqrt(8.0 * math.log(2.0))
 _FFT_ULPS = 64
 
 
+def _require_concrete(value: Any, *, fn: str, name: str) -> None:
+    """Refuse a traced geometry or width: it sets the kernel size, a static shape."""
+    if is_traced(value):
+        raise TypeError(f"{fn}: {name} must be concrete (it sets the kernel size)")
+
+
 def _voxel_sizes(affine: Any, spacing: Any, n: int, *, fn: str) -> tuple[float, ...]:
     if affine is not None and spacing is not None:
         raise ValueError(f"{fn}: give affine or spacing, not both")
     if spacing is not None:
-        if is_traced(spacing):
-            raise TypeError(f"{fn}: spacing must be concrete (it sets the kernel size)")
+        _require_concrete(spacing, fn=fn, name="spacing")
         vox = tuple(
             _validation.concrete_float(v, fn=fn, name="spacing", finite=False)
             for v in _validation.per_axis(spacing, n, fn=fn, name="spacing")
         )
     elif affine is not None:
-        if is_traced(affine):
-            raise TypeError(f"{fn}: affine must be concrete (it sets the kernel size)")
+        _require_concrete(affine, fn=fn, name="affine")
         a = _validation.real_array(affine, fn=fn, name="affine")
         if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 2:
             raise ValueError(f"{fn}: affine must be a square (d+1, d+1) matrix; got {fmt(a)}")
@@ -133,9 +137,8 @@ def smooth(
         spatial = tuple(a for a in spatial if a != c)
     n = len(spatial)
     width = sigma_mm if sigma_mm is not None else fwhm_mm
-    if is_traced(width):
-        raise TypeError(f"{fn}: sigma_mm/fwhm_mm must be concrete (they set the kernel size)")
     wname = "sigma_mm" if sigma_mm is not None else "fwhm_mm"
+    _require_concrete(width, fn=fn, name=wname)
     widths = [
         _validation.concrete_float(w, fn=fn, name=wname, fix="it sets the kernel size")
         for w in _validation.per_axis(width, n, fn=fn, name=wname)
@@ -249,8 +252,8 @@ def _fft_filter(x, sigmas, cval, *, spec: GaussianSpec):
         ext = lo
         shape = [1] * y.ndim
         if cplx:
-            spec = jnp.fft.fft(circ).reshape([m if a == axis else 1 for a in range(y.ndim)])
-            z = jnp.fft.ifft(jnp.fft.fft(yp, axis=axis) * spec.astype(compute), axis=axis)
+            spectrum = jnp.fft.fft(circ).reshape([m if a == axis else 1 for a in range(y.ndim)])
+            z = jnp.fft.ifft(jnp.fft.fft(yp, axis=axis) * spectrum.astype(compute), axis=axis)
         else:
             h = jnp.fft.rfft(circ)
             shape[axis] = h.shape[0]
