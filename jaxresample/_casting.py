@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Rule", "cast"]
+__all__ = ["Rule", "cast", "numeric_dtype"]
 
 Rule = Literal["round", "truncate"]
 
@@ -56,3 +56,19 @@ def cast(x: Any, out_dtype: Any, *, rule: Rule, xp: Any = np) -> Any:
     out = xp.where(big | small, xp.zeros((), x.dtype), safe).astype(dt)
     out = xp.where(big, np.asarray(info.max, dt), out)
     return xp.where(small, np.asarray(info.min, dt), out)
+
+
+def numeric_dtype(dtype: Any, *, fn: str, allowed: tuple[str, ...] | None = None) -> np.dtype:
+    """``np.dtype(dtype)`` for a ``dtype=`` argument: numeric and, if given, in ``allowed``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{fn}: dtype must be None or a NumPy dtype; got {dtype!r}") from None
+    if dt.kind not in "iufc":
+        raise TypeError(f"{fn}: dtype must be a numeric dtype; got {dt.name}")
+    if allowed is not None and dt.name not in allowed:
+        raise ValueError(
+            f"{fn}: dtype must be one that the file can store, one of {sorted(allowed)}; "
+            f"got {dt.name}"
+        )
+    return dt

@@ -96,22 +96,6 @@ def output_format(path: Any, *, fn: str) -> tuple[Path, str, Format]:
     raise ValueError(f"{fn}: path must end with one of {writable}; got {str(p)!r}")
 
 
-def check_dtype(dtype: Any, fn: str, *, allowed: tuple[str, ...] | None) -> np.dtype:
-    """``np.dtype(dtype)``, numeric and (when ``allowed`` is given) one of ``allowed``."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{fn}: dtype must be None or a NumPy dtype; got {dtype!r}") from None
-    if dt.kind not in "iufc":
-        raise TypeError(f"{fn}: dtype must be a numeric dtype; got {dt.name}")
-    if allowed is not None and dt.name not in allowed:
-        raise ValueError(
-            f"{fn}: dtype must be one that the file can store, one of {sorted(allowed)}; "
-            f"got {dt.name}"
-        )
-    return dt
-
-
 def to_dtype(x: np.ndarray, dt: np.dtype) -> np.ndarray:
     """Cast ``x`` to ``dt``; into integers, round half away from zero and saturate.
 

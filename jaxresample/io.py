@@ -27,12 +27,12 @@ from typing import Any
 import numpy as np
 
 from ._affine import check_affine, is_oblique, voxel_sizes
+from ._casting import numeric_dtype
 from ._files import remove_stale, write_atomically
 from ._formats import (
     FLOAT32_MAX,
     Format,
     check_destination,
-    check_dtype,
     fspath,
     open_image,
     output_format,
@@ -120,7 +120,7 @@ def load_volume(path: str | os.PathLike[str], *, dtype: Any = np.float32) -> Vol
       ((128, 96, 24, 2), dtype('float32'), (2.0, 2.0, 2.2))
     """
     fn = "load_volume"
-    dt = None if dtype is None else check_dtype(dtype, fn, allowed=None)
+    dt = None if dtype is None else numeric_dtype(dtype, fn=fn)
     img = open_image(path, fn=fn)
     p = fspath(path, fn)
     stored = np.dtype(img.get_data_dtype())
@@ -276,7 +276,7 @@ def save_volume(
     dt = (
         _default_dtype(x, form, fn)
         if dtype is None
-        else check_dtype(dtype, fn, allowed=form.dtypes)
+        else numeric_dtype(dtype, fn=fn, allowed=form.dtypes)
     )
     if x.dtype.kind == "c" and dt.kind != "c":
         raise ValueError(

@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _affine, _choices
+from .._casting import numeric_dtype
 from .._dtypes import as_array, cast_result, compute_dtype
 from .._engine.filtering import gaussian
 from .._engine.transform import transform_affine
@@ -76,12 +77,7 @@ def _result_dtype(dtype: Any, image_dtype: np.dtype, *, clip: Any, fn: str) -> n
         raise ValueError(f"{fn}: clip=True needs a real image; got dtype {image_dtype}")
     if dtype is None:
         return None
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{fn}: dtype must be None or a NumPy dtype; got {fmt(dtype)}") from None
-    if dt.kind not in "iufc":
-        raise TypeError(f"{fn}: dtype must be a numeric dtype; got {dt}")
+    dt = numeric_dtype(dtype, fn=fn)
     if is_complex and dt.kind != "c":
         raise ValueError(
             f"{fn}: dtype {dt} would drop the imaginary part of the complex image; pass a "
