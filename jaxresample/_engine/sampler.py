@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -360,9 +360,24 @@ def _adjoint(
     return out
 
 
+class Sampling(NamedTuple):
+    """The checked arguments of an interpolation.
+
+    The data (in its compute dtype), the output dtype, the spline order, the boundary
+    behaviour, the compute dtype and ``cval``.
+    """
+
+    x: jax.Array
+    out: np.dtype
+    order: int
+    behaviour: str
+    compute: np.dtype
+    cval: jax.Array
+
+
 def _setup(
     input: Any, output: Any, order: Any, mode: Any, cval: Any, *, fn: str, native: bool = False
-):
+) -> Sampling:
     order = _check_order(order, fn=fn)
     behaviour = _modes.resolve(mode, family="interp", fn=fn)
     x, out = _prepare_input(input, output, fn=fn)
@@ -370,11 +385,5 @@ def _setup(
     cplx = jnp.issubdtype(x.dtype, jnp.complexfloating)
     dt = _dtypes.compute_dtype if native else _dtypes.twin_dtype
     data_dtype = dt(x.dtype, out) if cplx else compute
-    return (
-        x.astype(data_dtype),
-        out,
-        order,
-        behaviour,
-        compute,
-        _cval_array(cval, data_dtype, fn=fn),
-    )
+    cv = _cval_array(cval, data_dtype, fn=fn)
+    return Sampling(x.astype(data_dtype), out, order, behaviour, compute, cv)

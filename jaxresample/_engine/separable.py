@@ -38,6 +38,7 @@ from . import correlate as _correlate
 from .coords import fence
 from .jit import cpu_tuned_jit
 from .prefilter import _INIT, _filter_matrix, _pre_pad_width, _prefilter1d
+from .sampler import Sampling
 from .taps import axis_taps
 
 __all__ = [
@@ -238,18 +239,11 @@ class AxisResampling:
 
 
 def resample_separable(
-    x: jax.Array,
-    cval: jax.Array,
-    coords: list[Any],
-    out_shape: tuple[int, ...],
-    *,
-    order: int,
-    behaviour: str,
-    prefilter: bool,
-    compute: np.dtype,
-    out: np.dtype,
+    sampling: Sampling, coords: list[Any], out_shape: tuple[int, ...], *, prefilter: bool
 ) -> jax.Array:
     """Resample with per-axis coordinates ``coords[a]`` (NumPy float64 or traced)."""
+    x, out, order, behaviour, compute, cval = sampling
+    prefilter = bool(prefilter)
     if any(s == 0 for s in out_shape):
         return jnp.zeros(out_shape, out)
     plans = []

@@ -66,9 +66,8 @@ def transform_affine(
     ``fn`` names the public function in errors; ``native`` computes float32 data in float32
     under x64 too (the library's own dtype rule, not the scipy twins').
     """
-    x, out, order, behaviour, compute, cv = _setup(
-        input, output, order, mode, cval, fn=fn, native=native
-    )
+    sampling = _setup(input, output, order, mode, cval, fn=fn, native=native)
+    x, out, order, behaviour, compute, cv = sampling
     ndim = x.ndim
     out_shape = _output_shape(output_shape, x.shape, fn=fn)
     traced = is_traced(matrix)
@@ -130,17 +129,7 @@ def transform_affine(
                 coords.append(np.full(out_shape[a], float(np.asarray(offs[a]))))
             else:
                 coords.append(float(np.asarray(offs[a])) + k * m[a, a])
-        return resample_separable(
-            x,
-            cv,
-            coords,
-            out_shape,
-            order=order,
-            behaviour=behaviour,
-            prefilter=bool(prefilter),
-            compute=compute,
-            out=out,
-        )
+        return resample_separable(sampling, coords, out_shape, prefilter=prefilter)
     check_flat_index(padded_shape(x.shape, order, behaviour, bool(prefilter)), fn=fn)
     mat = jnp.diag(jnp.asarray(m)) if m.ndim == 1 else jnp.asarray(m)
     off = jnp.stack([jnp.asarray(o).astype(compute) for o in offs])

@@ -93,7 +93,8 @@ def zoom(
       Array([0. , 0.5, 1. , 1.5, 2. ], dtype=float32)
     """
     fn = "zoom"
-    x, out, order, behaviour, compute, cv = _setup(input, output, order, mode, cval, fn=fn)
+    sampling = _setup(input, output, order, mode, cval, fn=fn)
+    x, out, order, behaviour, compute, cv = sampling
     zooms = tuple(
         concrete_float(z, fn=fn, name="zoom", fix="zoom sets the output shape")
         for z in per_axis(zoom, x.ndim, fn=fn, name="zoom")
@@ -124,17 +125,7 @@ def zoom(
         scale = num / div if div != 0 else 1.0
         k = np.arange(n_out, dtype=np.float64)
         coords.append((k + 0.5) * scale - 0.5 if grid_mode else k * scale)
-    return resample_separable(
-        x,
-        cv,
-        coords,
-        out_shape,
-        order=order,
-        behaviour=behaviour,
-        prefilter=bool(prefilter),
-        compute=compute,
-        out=out,
-    )
+    return resample_separable(sampling, coords, out_shape, prefilter=prefilter)
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,7 +171,8 @@ def shift(
       Array([1. , 1. , 1.5, 2.5], dtype=float32)
     """
     fn = "shift"
-    x, out, order, behaviour, compute, cv = _setup(input, output, order, mode, cval, fn=fn)
+    sampling = _setup(input, output, order, mode, cval, fn=fn)
+    x, out, order, behaviour, compute, cv = sampling
     if x.size == 0:
         return jnp.zeros(x.shape, out)
     shifts = [
@@ -192,17 +184,7 @@ def shift(
             coords.append(jnp.arange(n, dtype=compute) - jnp.asarray(s).astype(compute))
         else:
             coords.append(np.arange(n, dtype=np.float64) + (-s))
-    return resample_separable(
-        x,
-        cv,
-        coords,
-        x.shape,
-        order=order,
-        behaviour=behaviour,
-        prefilter=bool(prefilter),
-        compute=compute,
-        out=out,
-    )
+    return resample_separable(sampling, coords, x.shape, prefilter=prefilter)
 
 
 # --------------------------------------------------------------------------------------------
