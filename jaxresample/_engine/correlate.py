@@ -160,8 +160,8 @@ def correlate_pass(
     """
     weights, centre = fold_kernel(weights, centre, x.shape[axis], behaviour)
     after = weights.shape[0] - 1 - centre
-    # The barrier keeps XLA from fusing the padding into the taps' loop (measured: a
-    # materialised pad followed by a pure shift-and-add is ~1.5x faster on CPU).
+    # The barrier keeps XLA from fusing the padding into the taps' loop: a materialised
+    # pad followed by a pure shift-and-add is faster on CPU.
     xp = lax.optimization_barrier(
         _modes.pad(x, centre, after, axis=axis, behaviour=behaviour, cval=cval)
     )
@@ -181,8 +181,8 @@ def _in_own_buffer(pred: jax.Array, f: Callable[[jax.Array], jax.Array], y: jax.
     """``f(y)``, computed into a buffer of its own: a ``cond`` on an always-true ``pred``.
 
     XLA's CPU compiler drops ``optimization_barrier`` and would fuse a tile's dynamic slice
-    and every pass into one loop whose index arithmetic defeats vectorisation (measured
-    ~2x slower). A conditional's operands and results are materialised, so each pass runs as
+    and every pass into one loop whose index arithmetic defeats vectorisation (about twice
+    as slow). A conditional's operands and results are materialised, so each pass runs as
     its own vectorised (and multi-threaded) loop over a tile that is in cache.
     """
     out = jax.eval_shape(f, y)
@@ -269,7 +269,7 @@ def _tiled(
     if nt == 2 and intermediate is None and "constant" not in behaviours:
         # The passes commute: filter the second tiled axis first. Its halo along the first
         # tiled axis is then the cheaper one to carry (tiles are longer along the first
-        # axis): W2 0.19 -> 0.18 s, the cubic spline prefilter of W1 0.41 -> 0.27 s.
+        # axis).
         order = sorted(range(len(axes)), key=lambda i: (axes[i] != 1, axes[i] != 0))
         w = [w[i] for i in order]
         axes, centres, behaviours, symmetries = (

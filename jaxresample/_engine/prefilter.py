@@ -73,8 +73,7 @@ _DENSE_MAX = 64
 
 
 #: Along the last (contiguous) axis, lines up to this length use the dense operator too: a
-#: matrix product is far faster there than shifted slices (measured on a 512x512x247 float32
-#: volume, n = 247, 2 CPU cores: 0.29 s dense vs 0.69 s FIR).
+#: matrix product is faster there than shifted slices (docs, Performance).
 _DENSE_MAX_MINOR = 384
 
 
@@ -220,7 +219,7 @@ def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...
         half = (len(h) - 1) // 2
         if all(x.shape[ax] > 2 * half + 1 for ax in axes):
             # Every axis a long line: the FIRs of all axes, tile by tile while each tile is in
-            # cache (W1 cubic, 2-core CPU: 0.27 s against 0.99 s for one pass per axis).
+            # cache, instead of one pass over the whole array per axis.
             ext = _EXTENSION[_INIT[behaviour]]
             return _correlate.correlate_axes(
                 x, (jnp.asarray(h, x.dtype),) * len(axes), axes=axes,
@@ -229,8 +228,8 @@ def _prefilter(x: jax.Array, *, order: int, behaviour: str, axes: tuple[int, ...
             )  # fmt: skip
     for i, ax in enumerate(axes):
         if i:
-            # Keep XLA from fusing one axis' FIR into the next one's shifted reads
-            # (it recomputes the producer per tap: measured 2.1 s instead of 1 s on W1).
+            # Keep XLA from fusing one axis' FIR into the next one's shifted reads: it
+            # would recompute the producer for every tap.
             x = jax.lax.optimization_barrier(x)
         x = _prefilter1d(x, order=order, behaviour=behaviour, axis=ax)
     return x

@@ -119,7 +119,7 @@ _UNROLL_TAPS = 64
 
 #: Points sampled at once by the unrolled form for orders 2-5 (larger sets loop over chunks
 #: of this size). Orders 0-1 fuse into one loop that stores nothing per point and sample
-#: every point at once: a loop over chunks made them 2x slower (measured).
+#: every point at once (a loop over chunks slows them down: docs, Performance).
 UNROLL_CHUNK = 1 << 21
 
 
@@ -147,11 +147,8 @@ def _sample(
     *Gathered*: one gather of the whole ``(order + 1) ** ndim`` tap block, contracted with
     the outer product of the per-axis weights, chunk by chunk (``lax.map``) so the block
     never needs more than ~256 MiB. XLA recomputes each point's coordinate mapping and
-    weights for every tap of the block, and the chunks cost a copy of the coordinates: on a
-    2-core CPU the unrolled form is 2.7-9x faster (a rotation of a 512x512x247 float32
-    volume with ``affine_transform``, which also computes the coordinates in the loop,
-    order 1: 5.2 -> 0.59 s, order 3: 25.4 -> 2.9 s; 1 M given points of
-    ``map_coordinates``, order 3: 348 -> 129 ms). The unrolled form's derivatives are the
+    weights for every tap of the block, and the chunks cost a copy of the coordinates, so
+    the unrolled form is several times faster (docs, Performance). Its derivatives are the
     gathered form's (a custom JVP), which compile fast, transpose into one scatter and are
     chunked. ``jax.linear_transpose`` does not see through the custom JVP: the adjoint asks
     for the gathered form.
@@ -306,8 +303,7 @@ def _map_coordinates(
     ``fenced``: store the coordinates once before taps and weights are derived from them
     (:mod:`jaxresample._engine.coords`). Needed when they may be computed in the same program
     (the caller is being traced); concrete coordinates arrive as a parameter of this
-    program, where the copy would only cost time (linear sampling of 2 M points: 14.5 ms
-    without, 24.7 ms with it).
+    program, where the copy would only cost time.
     """
     x, npad = _pad_and_prefilter(x, cval, order=order, behaviour=behaviour, prefilter=prefilter)
     if fenced:
