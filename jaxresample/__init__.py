@@ -24,7 +24,14 @@ EXPORTS: dict[str, str] = {
     **dict.fromkeys(_ndimage_face.EXPORTS, ".ndimage"),  # the scipy twins, listed there
     "ResamplePlan": "._volumes.plan",
     "ScipyRuntimeError": "._validation",
+    "LaplacianPyramid": "._pyramid.pyramids",
     "antialias_sigma": "._volumes.resample",
+    "collapse_laplacian": "._pyramid.pyramids",
+    "gaussian_pyramid": "._pyramid.pyramids",
+    "laplacian_pyramid": "._pyramid.pyramids",
+    "pyramid_expand": "._pyramid.scale",
+    "pyramid_reduce": "._pyramid.scale",
+    "subsample": "._pyramid.scale",
     "gaussian_filter_fft": "._volumes.smooth",
     "gaussian_kernel1d": "._kernels",
     "map_coordinates_adjoint": "._ndimage.interpolation",
@@ -39,6 +46,13 @@ EXPORTS: dict[str, str] = {
 if TYPE_CHECKING:
     from ._kernels import gaussian_kernel1d as gaussian_kernel1d
     from ._ndimage.interpolation import map_coordinates_adjoint as map_coordinates_adjoint
+    from ._pyramid.pyramids import LaplacianPyramid as LaplacianPyramid
+    from ._pyramid.pyramids import collapse_laplacian as collapse_laplacian
+    from ._pyramid.pyramids import gaussian_pyramid as gaussian_pyramid
+    from ._pyramid.pyramids import laplacian_pyramid as laplacian_pyramid
+    from ._pyramid.scale import pyramid_expand as pyramid_expand
+    from ._pyramid.scale import pyramid_reduce as pyramid_reduce
+    from ._pyramid.scale import subsample as subsample
     from ._validation import ScipyRuntimeError as ScipyRuntimeError
     from ._volumes.labels import resample_labels as resample_labels
     from ._volumes.plan import ResamplePlan as ResamplePlan

@@ -33,3 +33,7 @@ ROUNDINGS: tuple[Rounding, ...] = ("round", "half-even", "floor", "ceil")
 SIGMA_RULES: tuple[SigmaRule, ...] = ("fwhm", "skimage")
 #: The label resampling methods (``resample_labels``).
 LABEL_METHODS: tuple[LabelMethod, ...] = ("nearest", "linear", "gaussian")
+
+PyramidKernel = Literal["gaussian", "binomial"]
+#: The smoothing kernels of the pyramids (``pyramid_reduce``, ``gaussian_pyramid``...).
+PYRAMID_KERNELS: tuple[PyramidKernel, ...] = ("gaussian", "binomial")

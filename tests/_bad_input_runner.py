@@ -194,6 +194,7 @@ class _Incomparable(Exception):
 
 
 def _as_arrays(result: Any) -> list[np.ndarray]:
+    result = getattr(result, "levels", result)  # a LaplacianPyramid: its levels
     if isinstance(result, tuple):
         return [np.asarray(r) for r in result if hasattr(r, "shape")]
     if hasattr(result, "shape"):

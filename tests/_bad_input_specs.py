@@ -41,6 +41,7 @@ SPECS: dict[str, st.SearchStrategy[Call]] = {}
 NOT_CALLED = {
     "ScipyRuntimeError": "an exception class",
     "ResamplePlan": "made by plan_resample and plan_to_reference, which are drawn",
+    "LaplacianPyramid": "made by laplacian_pyramid, which is drawn",
 }
 
 
@@ -346,6 +347,70 @@ def _labels(draw: Any) -> Call:
 def _antialias(draw: Any) -> Call:
     kw = dict(rule=draw(one(["fwhm", "skimage"], ["box"])))
     return _call((draw(floats(1e308, 0.25)),), kw, oracle=False)
+
+
+# ----------------------------------------------------------------------------- pyramids
+
+
+def _pyramid_kwargs(draw: Any, factor: str) -> dict[str, Any]:
+    kernel = draw(one(["gaussian", "gaussian", "binomial"], ["box", None, 3]))
+    kw: dict[str, Any] = {
+        factor: draw(one([2, 2.0, 3, 1.5, 2.5], [1, 0.5, -2, np.nan, np.inf, "2", None, 1e9])),
+        "order": draw(orders),
+        "mode": draw(
+            one(
+                [None, "reflect", "mirror", "nearest", "constant", "grid-wrap"],
+                ["edge", "symmetric", 3, ["reflect"]],
+            )
+        ),  # fmt: skip
+        "cval": draw(cvals),
+        "channel_axis": draw(one([None, None, 0, -1], [7, 1.0, "c"])),
+        "kernel": kernel,
+    }
+    if draw(st.integers(0, 3)) == 0:
+        kw["sigma"] = draw(floats(1e3, 40.0))
+    return kw
+
+
+@spec("pyramid_reduce")
+def _pyramid_reduce(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    return _call((x,), _pyramid_kwargs(draw, "downscale"), oracle=False,
+                 jit=numeric and draw(st.booleans()))  # fmt: skip
+
+
+@spec("pyramid_expand")
+def _pyramid_expand(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    kw = _pyramid_kwargs(draw, "upscale")
+    if draw(st.integers(0, 3)) == 0:
+        kw["output_shape"] = draw(output_shapes)
+    return _call((x,), kw, oracle=False, jit=numeric and draw(st.booleans()))
+
+
+@spec("gaussian_pyramid", "laplacian_pyramid")
+def _pyramids(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    kw = _pyramid_kwargs(draw, "downscale")
+    kw["levels"] = draw(one([1, 2, 3, 4], [0, -1, 2.5, 40, None, "3", 10**6]))
+    return _call((x,), kw, oracle=False)  # tuples of levels: compared under jit elsewhere
+
+
+@spec("collapse_laplacian")
+def _collapse(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    return _call((draw(one([x], [(x,), [x, x], None])),), {}, oracle=False)
+
+
+@spec("subsample")
+def _subsample(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    kw = {
+        "factor": draw(one([1, 2, 3, 10**6], [0, -1, 1.5, "2", None, np.nan])),
+        "axes": draw(axes_),
+        "offset": draw(one([0, 0, 1], [-1, 10**6, 0.5])),
+    }
+    return _call((x,), kw, oracle=False, jit=numeric and draw(st.booleans()))
 
 
 # ----------------------------------------------------------------------------- io

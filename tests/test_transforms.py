@@ -39,6 +39,8 @@ class Case:
       id: a label, when one function has several cases.
       output: selects the traced result from what ``fn`` returns (e.g. the data of a
         ``(data, affine)`` pair whose affine is host-side NumPy).
+      inputs: builds ``fn``'s positional arguments from the drawn ones (e.g. a pyramid
+        from an image), inside the transformation.
     """
 
     fn: Callable[..., Any]
@@ -47,9 +49,10 @@ class Case:
     grad_argnums: tuple[int, ...] = (0,)
     id: str = ""
     output: Callable[[Any], Any] = lambda out: out
+    inputs: Callable[..., Args] = lambda *args: args
 
     def call(self, *args: Any) -> Any:
-        return self.output(self.fn(*args, **self.kwargs))
+        return self.output(self.fn(*self.inputs(*args), **self.kwargs))
 
     def __str__(self) -> str:
         return self.fn.__name__ + (f"[{self.id}]" if self.id else "")
@@ -189,6 +192,24 @@ CASES: list[Case] = [
         _volume_and_affine,
         dict(reference_shape=(6, 6, 4), reference_affine=np.diag([1.3, 1.2, 2.0, 1.0]), order=1),
         grad_argnums=(0, 1),
+    ),
+    Case(jaxresample.subsample, _f32(9, 8), dict(factor=(2, 3), offset=(1, 0))),
+    Case(jaxresample.pyramid_reduce, _f32(9, 8), dict(order=1, mode="reflect")),
+    Case(jaxresample.pyramid_reduce, _f32(8, 6), dict(kernel="binomial"), id="binomial"),
+    Case(
+        jaxresample.pyramid_reduce,
+        _f32(7, 3, 6),
+        dict(downscale=1.5, order=3, mode="constant", cval=0.5, channel_axis=1),
+        id="cubic-constant-channels",
+    ),
+    Case(jaxresample.pyramid_expand, _f32(5, 4), dict(output_shape=(9, 8), mode="nearest")),
+    Case(jaxresample.pyramid_expand, _f32(5, 4), dict(kernel="binomial"), id="binomial"),
+    Case(jaxresample.gaussian_pyramid, _f32(13, 8), dict(levels=3)),
+    Case(jaxresample.laplacian_pyramid, _f32(13, 8), dict(levels=3, downscale=2.5)),
+    Case(
+        jaxresample.collapse_laplacian,
+        _f32(11, 7),
+        inputs=lambda x: (jaxresample.laplacian_pyramid(x, levels=3),),
     ),
     Case(
         jaxresample.resample_labels,

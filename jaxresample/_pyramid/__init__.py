@@ -1,0 +1,1 @@
+"""Pyramids and resizing: blur-then-subsample, expansion, Gaussian and Laplacian pyramids."""
