@@ -209,7 +209,7 @@ def test_too_many_levels_names_the_largest(rng) -> None:
     with pytest.raises(ValueError, match="levels"):
         gaussian_pyramid(x, levels=0)
     with pytest.raises(TypeError, match="levels"):
-        gaussian_pyramid(x, levels=2.5)
+        gaussian_pyramid(x, levels=2.5)  # type: ignore[arg-type]
 
 
 def test_bad_options_are_refused(rng) -> None:
@@ -221,7 +221,7 @@ def test_bad_options_are_refused(rng) -> None:
     with pytest.raises(ValueError, match="kernel='binomial' needs downscale=2"):
         pyramid_reduce(x, downscale=3, kernel="binomial")
     with pytest.raises(ValueError, match="kernel must be one of"):
-        pyramid_reduce(x, kernel="box")
+        pyramid_reduce(x, kernel="box")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="sigma must be nonnegative"):
         pyramid_reduce(x, sigma=-1.0)
     with pytest.raises(TypeError, match="complex"):
