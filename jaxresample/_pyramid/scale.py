@@ -220,8 +220,8 @@ def subsample(
     Examples:
       >>> import jax.numpy as jnp
       >>> from jaxresample import subsample
-      >>> subsample(jnp.arange(7.0), factor=3, offset=1)
-      Array([1., 4.], dtype=float32)
+      >>> print(subsample(jnp.arange(7.0), factor=3, offset=1))
+      [1. 4.]
     """
     fn = "subsample"
     x = _dtypes.as_array(image, fn=fn, name="image", bool_ok=True)
