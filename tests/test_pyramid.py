@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 import scipy.ndimage as ndi
+import skimage.transform as transform
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -87,7 +89,6 @@ def test_other_factors_match_blur_and_zoom(factor, rng) -> None:
 def test_matches_scikit_image_pyramid_gaussian(rng) -> None:
     """scikit-image blurs with scipy's 'reflect' and samples inside the image when reducing
     by 2, so its pyramid is ours for every shape."""
-    transform = pytest.importorskip("skimage.transform")
     for shape in [(64, 48), (37, 53), (9, 1), (5, 6, 7)]:
         x = rng.random(shape)
         theirs = list(transform.pyramid_gaussian(x, max_layer=4, downscale=2))
@@ -98,7 +99,6 @@ def test_matches_scikit_image_pyramid_gaussian(rng) -> None:
 
 
 def test_binomial_kernel_is_opencv(rng) -> None:
-    cv2 = pytest.importorskip("cv2")
     for shape in [(8, 6), (9, 7), (5, 3), (2, 2), (3, 1), (1, 1), (33, 20)]:
         x = rng.random(shape).astype(np.float32)
         np.testing.assert_allclose(

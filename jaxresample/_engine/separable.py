@@ -185,10 +185,6 @@ class Correlation:
     centre: int = 0
     extension: str = "half-symmetric"
 
-    @property
-    def n_out(self) -> int:
-        raise AttributeError("Correlation.n_out: a correlation keeps the axis's length")
-
     def apply(self, x: jax.Array, cval: jax.Array, axis: int) -> jax.Array:
         return Correlation.apply_together(x, cval, [(axis, self)])
 

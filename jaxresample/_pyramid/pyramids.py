@@ -22,7 +22,7 @@ from jax.typing import ArrayLike
 from .. import _choices
 from .._engine.jit import cpu_tuned_jit
 from .._validation import fmt, static_int
-from .scale import Step, as_cval, as_image, expand, reduce, step_options
+from .scale import Step, expand, prepare, reduce
 from .steps import reduced_size
 
 __all__ = [
@@ -111,13 +111,12 @@ def gaussian_pyramid(
       [(37, 53), (19, 27), (10, 14), (5, 7)]
     """
     fn = "gaussian_pyramid"
-    x = as_image(image, fn=fn)
-    step = step_options(
-        x, factor=downscale, sigma=sigma, order=order, mode=mode, channel_axis=channel_axis,
-        kernel=kernel, fn=fn, name="downscale",
+    x, step, cv = prepare(
+        image, cval, fn=fn, name="downscale", factor=downscale, sigma=sigma, order=order,
+        mode=mode, channel_axis=channel_axis, kernel=kernel,
     )  # fmt: skip
     n = _check_levels(levels, x.shape, step, fn=fn)
-    return _gaussian_levels(x, as_cval(cval, x.dtype, fn=fn), step=step, levels=n, fn=fn)
+    return _gaussian_levels(x, cv, step=step, levels=n, fn=fn)
 
 
 def _gaussian_levels(
@@ -237,13 +236,11 @@ def laplacian_pyramid(
       True
     """
     fn = "laplacian_pyramid"
-    x = as_image(image, fn=fn)
-    step = step_options(
-        x, factor=downscale, sigma=sigma, order=order, mode=mode, channel_axis=channel_axis,
-        kernel=kernel, fn=fn, name="downscale",
+    x, step, cv = prepare(
+        image, cval, fn=fn, name="downscale", factor=downscale, sigma=sigma, order=order,
+        mode=mode, channel_axis=channel_axis, kernel=kernel,
     )  # fmt: skip
     n = _check_levels(levels, x.shape, step, fn=fn)
-    cv = as_cval(cval, x.dtype, fn=fn)
     gauss = _gaussian_levels(x, cv, step=step, levels=n, fn=fn)
     bands = [
         fine - expand(coarse, cv, step, fine.shape, fn=fn)

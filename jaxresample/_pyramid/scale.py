@@ -47,6 +47,7 @@ __all__ = [
     "Step",
     "as_cval",
     "as_image",
+    "prepare",
     "expand",
     "expanded_shape",
     "pyramid_expand",
@@ -117,6 +118,19 @@ def step_options(
 
 def as_cval(cval: Any, dtype: Any, *, fn: str) -> jax.Array:
     return _dtypes.as_scalar(cval, fn=fn, name="cval", complex_ok=False).astype(dtype)
+
+
+def prepare(
+    image: ArrayLike, cval: Any, *, fn: str, **options: Any
+) -> tuple[jax.Array, Step, jax.Array]:
+    """What every public pyramid function starts with.
+
+    Returns the image as a float array, the checked step (``options`` are
+    :func:`step_options`'s keywords) and ``cval`` in the image's dtype.
+    """
+    x = as_image(image, fn=fn)
+    step = step_options(x, fn=fn, **options)
+    return x, step, as_cval(cval, x.dtype, fn=fn)
 
 
 def reduce(x: jax.Array, cval: jax.Array, step: Step, *, fn: str) -> jax.Array:
@@ -289,12 +303,11 @@ def pyramid_reduce(
       [0.5 2.5 4.5 6.5]
     """
     fn = "pyramid_reduce"
-    x = as_image(image, fn=fn)
-    step = step_options(
-        x, factor=downscale, sigma=sigma, order=order, mode=mode, channel_axis=channel_axis,
-        kernel=kernel, fn=fn, name="downscale",
+    x, step, cv = prepare(
+        image, cval, fn=fn, name="downscale", factor=downscale, sigma=sigma, order=order,
+        mode=mode, channel_axis=channel_axis, kernel=kernel,
     )  # fmt: skip
-    return reduce(x, as_cval(cval, x.dtype, fn=fn), step, fn=fn)
+    return reduce(x, cv, step, fn=fn)
 
 
 def pyramid_expand(
@@ -349,14 +362,13 @@ def pyramid_expand(
       [0. 1. 3. 4.]
     """
     fn = "pyramid_expand"
-    x = as_image(image, fn=fn)
-    step = step_options(
-        x, factor=upscale, sigma=sigma, order=order, mode=mode, channel_axis=channel_axis,
-        kernel=kernel, fn=fn, name="upscale",
+    x, step, cv = prepare(
+        image, cval, fn=fn, name="upscale", factor=upscale, sigma=sigma, order=order,
+        mode=mode, channel_axis=channel_axis, kernel=kernel,
     )  # fmt: skip
     shape = expanded_shape(x.shape, step, output_shape, fn=fn)
     check_array(shape, x.dtype, fn=fn)
-    return expand(x, as_cval(cval, x.dtype, fn=fn), step, shape, fn=fn)
+    return expand(x, cv, step, shape, fn=fn)
 
 
 def expanded_shape(
