@@ -25,12 +25,14 @@ EXPORTS: dict[str, str] = {
     "ResamplePlan": "._volumes.plan",
     "ScipyRuntimeError": "._validation",
     "LaplacianPyramid": "._pyramid.pyramids",
-    "antialias_sigma": "._volumes.resample",
+    "antialias_sigma": "._kernels",
     "collapse_laplacian": "._pyramid.pyramids",
     "gaussian_pyramid": "._pyramid.pyramids",
     "laplacian_pyramid": "._pyramid.pyramids",
     "pyramid_expand": "._pyramid.scale",
     "pyramid_reduce": "._pyramid.scale",
+    "rescale": "._pyramid.resize",
+    "resize": "._pyramid.resize",
     "subsample": "._pyramid.scale",
     "gaussian_filter_fft": "._volumes.smooth",
     "gaussian_kernel1d": "._kernels",
@@ -44,12 +46,15 @@ EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from ._kernels import antialias_sigma as antialias_sigma
     from ._kernels import gaussian_kernel1d as gaussian_kernel1d
     from ._ndimage.interpolation import map_coordinates_adjoint as map_coordinates_adjoint
     from ._pyramid.pyramids import LaplacianPyramid as LaplacianPyramid
     from ._pyramid.pyramids import collapse_laplacian as collapse_laplacian
     from ._pyramid.pyramids import gaussian_pyramid as gaussian_pyramid
     from ._pyramid.pyramids import laplacian_pyramid as laplacian_pyramid
+    from ._pyramid.resize import rescale as rescale
+    from ._pyramid.resize import resize as resize
     from ._pyramid.scale import pyramid_expand as pyramid_expand
     from ._pyramid.scale import pyramid_reduce as pyramid_reduce
     from ._pyramid.scale import subsample as subsample
@@ -58,7 +63,6 @@ if TYPE_CHECKING:
     from ._volumes.plan import ResamplePlan as ResamplePlan
     from ._volumes.plan import plan_resample as plan_resample
     from ._volumes.plan import plan_to_reference as plan_to_reference
-    from ._volumes.resample import antialias_sigma as antialias_sigma
     from ._volumes.resample import resample_to_reference as resample_to_reference
     from ._volumes.resample import resample_to_spacing as resample_to_spacing
     from ._volumes.smooth import gaussian_filter_fft as gaussian_filter_fft

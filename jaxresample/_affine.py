@@ -18,6 +18,7 @@ import numpy as np
 __all__ = [
     "check_affine",
     "compose",
+    "grid_map",
     "invert",
     "is_axis_aligned",
     "voxel_sizes",
@@ -247,3 +248,16 @@ def is_axis_aligned(matrix: Any, *, atol: float = 1e-12) -> bool:
     lin = m[:n, :n]
     off = lin - np.diag(np.diag(lin))
     return bool(np.all(np.abs(off) <= atol))
+
+
+def grid_map(n: int, m: int, anchor: str) -> tuple[float, float]:
+    """``(c, d)``: output index ``o`` of ``m`` samples over ``n`` reads input index ``c o + d``.
+
+    ``'edges'``: the outer edges of the first and last samples coincide (``c = n / m``,
+    ``d = (c - 1) / 2``; cell centres). ``'centers'``: the first and last sample centres
+    coincide (``c = (n - 1) / (m - 1)``, ``d = 0``); an axis with one input or one output
+    sample has no span and follows ``'edges'``.
+    """
+    if anchor == "centers" and n > 1 and m > 1:
+        return (n - 1) / (m - 1), 0.0
+    return n / m, (n - m) / (2 * m)

@@ -37,3 +37,16 @@ LABEL_METHODS: tuple[LabelMethod, ...] = ("nearest", "linear", "gaussian")
 PyramidKernel = Literal["gaussian", "binomial"]
 #: The smoothing kernels of the pyramids (``pyramid_reduce``, ``gaussian_pyramid``...).
 PYRAMID_KERNELS: tuple[PyramidKernel, ...] = ("gaussian", "binomial")
+
+ResizeMethod = Literal[
+    "nearest", "linear", "cubic", "lanczos3", "lanczos5",
+    "bspline2", "bspline3", "bspline4", "bspline5", "area",
+]  # fmt: skip
+#: The reconstruction kernels of ``resize`` and ``rescale``.
+RESIZE_METHODS: tuple[ResizeMethod, ...] = (
+    "nearest", "linear", "cubic", "lanczos3", "lanczos5",
+    "bspline2", "bspline3", "bspline4", "bspline5", "area",
+)  # fmt: skip
+ResizeAnchor = Literal["edges", "centers"]
+#: The grid anchors of ``resize`` (``plan_resample``'s first two).
+RESIZE_ANCHORS: tuple[ResizeAnchor, ...] = ("edges", "centers")

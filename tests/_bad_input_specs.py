@@ -413,6 +413,36 @@ def _subsample(draw: Any) -> Call:
     return _call((x,), kw, oracle=False, jit=numeric and draw(st.booleans()))
 
 
+def _resize_kwargs(draw: Any) -> dict[str, Any]:
+    return {
+        "method": draw(one(["linear", "nearest", "cubic", "lanczos5", "bspline3", "area"],
+                           ["bicubic", None, 3])),
+        "antialias": draw(one([True, False], [1, "yes", None])),
+        "anchor": draw(one(["edges", "centers"], ["first-voxel", None])),
+        "mode": draw(one(["reflect", "mirror", "nearest", "constant", "grid-wrap"],
+                         ["edge", "symmetric", 3, None])),
+        "cval": draw(cvals),
+        "channel_axis": draw(one([None, None, 0, -1], [7, 1.0, "c"])),
+    }  # fmt: skip
+
+
+@spec("resize")
+def _resize(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    shape = draw(one([(3, 4), (5,), (2, 3, 4), (6, 1, 2), (1,)],
+                     [None, 3, (-1, 2), (2.5,), "ab", (10**9, 10**9)]))  # fmt: skip
+    return _call((x, shape), _resize_kwargs(draw), oracle=False,
+                 jit=numeric and draw(st.booleans()))  # fmt: skip
+
+
+@spec("rescale")
+def _rescale(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    scale = draw(one([0.5, 2, 1.5, (0.5, 2.0)], [0, -1.0, np.nan, np.inf, "2", None, 1e9]))
+    return _call((x, scale), _resize_kwargs(draw), oracle=False,
+                 jit=numeric and draw(st.booleans()))  # fmt: skip
+
+
 # ----------------------------------------------------------------------------- io
 
 

@@ -204,6 +204,17 @@ CASES: list[Case] = [
     ),
     Case(jaxresample.pyramid_expand, _f32(5, 4), dict(output_shape=(9, 8), mode="nearest")),
     Case(jaxresample.pyramid_expand, _f32(5, 4), dict(kernel="binomial"), id="binomial"),
+    Case(jaxresample.resize, _f32(12, 9), dict(shape=(8, 6), method="cubic")),
+    Case(
+        jaxresample.resize,
+        _f32(7, 3, 6),
+        dict(shape=(11, 4), method="lanczos3", mode="constant", cval=0.5, channel_axis=1),
+        id="lanczos-constant-channels",
+    ),
+    Case(jaxresample.resize, _f32(9, 8), dict(shape=(5, 13), method="bspline3"), id="bspline"),
+    Case(jaxresample.resize, _f32(9, 8), dict(shape=(4, 5), method="area"), id="area"),
+    Case(jaxresample.resize, _f32(9, 8), dict(shape=(4, 13), method="nearest"), id="nearest"),
+    Case(jaxresample.rescale, _f32(12, 9), dict(scale=0.5, anchor="centers")),
     Case(jaxresample.gaussian_pyramid, _f32(13, 8), dict(levels=3)),
     Case(jaxresample.laplacian_pyramid, _f32(13, 8), dict(levels=3, downscale=2.5)),
     Case(

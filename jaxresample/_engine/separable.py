@@ -48,7 +48,9 @@ __all__ = [
     "Gather",
     "MinorProduct",
     "axis_resampling",
+    "dense_axis_resampling",
     "resample_separable",
+    "run_separable",
 ]
 
 #: Dense host planning while ``n_out * n_in`` stays below this and ``n_in`` below the next.
@@ -252,9 +254,16 @@ def resample_separable(
                 plans.append(plan)
         else:
             plans.append(_traced_axis_resampling(cc, x.shape[a], **kw))  # type: ignore[arg-type]
+    return run_separable(x, cval, plans, out_dtype=out)
+
+
+def run_separable(
+    x: jax.Array, cval: jax.Array, plans: list[AxisResampling], *, out_dtype: Any
+) -> jax.Array:
+    """Apply the axis plans to ``x`` in one compiled program, cast to ``out_dtype``."""
     # most shrinking axis first, so later axes work on less data
-    plans.sort(key=lambda p: (p.shrink(x.shape[p.axis]), p.axis))
-    return _separable_program(x, cval, tuple(plans), out_dtype=out)
+    order = sorted(plans, key=lambda p: (p.shrink(x.shape[p.axis]), p.axis))
+    return _separable_program(x, cval, tuple(order), out_dtype=out_dtype)
 
 
 def _cval_weights(w: np.ndarray, ok: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -353,14 +362,41 @@ def _cached_axis_resampling(
             beta = beta + dense[:, :npad].sum(axis=1) + dense[:, npad + n :].sum(axis=1)
         dense = inner
     cw = beta.astype(compute) if behaviour == "constant" else None
-    drop = _DROP[compute]
+    return dense_axis_resampling(
+        dense, cw, beta=beta, outside=outside, nan=nan, axis=axis, compute=compute,
+        minor=minor, behaviour=behaviour,
+    )  # fmt: skip
+
+
+def dense_axis_resampling(
+    dense: np.ndarray,
+    cw: np.ndarray | None,
+    *,
+    beta: np.ndarray | None,
+    outside: np.ndarray | None,
+    nan: np.ndarray | None,
+    axis: int,
+    compute: np.dtype,
+    minor: bool,
+    behaviour: str,
+) -> AxisResampling:
+    """Plan one axis from its float64 weight matrix ``dense`` (``n_out x n``).
+
+    ``cw``: the weight of ``cval`` per output sample (compute dtype), or None; ``beta`` the
+    same in float64 for the correlation check. The fewest columns per row that keep the
+    row's mass to ``_DROP`` are kept, as gathered taps or (wide rows) a matrix product;
+    a shift-invariant square matrix becomes a :class:`Correlation`.
+    """
+    n_out, n = dense.shape
+    drop = _DROP[np.dtype(compute)]
     if n_out == n and nan is None:
         found = _shift_invariant(dense, behaviour, drop, beta=beta, outside=outside)
         if found is not None:
             g, centre, extension = found
-            step = Correlation(g.astype(compute), centre, extension)
-            return AxisResampling(step, outside, None, axis, 0, 0, extension)
+            corr = Correlation(g.astype(compute), centre, extension)
+            return AxisResampling(corr, outside, None, axis, 0, 0, extension)
     cols, vals = _sparsify(dense, drop)
+    step: Formulation
     if cols.shape[1] > _MAX_TAPS:
         # a wide fused kernel: a matrix product beats K gathers on CPU (docs: Performance)
         kept = np.zeros(dense.shape, compute)

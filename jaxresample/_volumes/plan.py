@@ -21,7 +21,14 @@ import jax
 import numpy as np
 
 from .. import _choices
-from .._affine import check_affine, invert, is_axis_aligned, voxel_sizes, voxel_to_voxel
+from .._affine import (
+    check_affine,
+    grid_map,
+    invert,
+    is_axis_aligned,
+    voxel_sizes,
+    voxel_to_voxel,
+)
 from .._choices import Anchor, Rounding
 from .._validation import check_choice, concrete_float, fmt, per_axis, static_int
 
@@ -380,11 +387,8 @@ def respacing_plan(
                 c, d, r = (n - 1) / (m - 1), 0.0, s * (n - 1) / (m - 1)
             else:
                 c, d, r = n / m, 0.0, s * n / m
-        elif anchor == "centers" and n > 1 and m > 1:
-            c, d = (n - 1) / (m - 1), 0.0
-            r = s * c
-        else:  # edges (and 'centers' on an axis without a span)
-            c, d = n / m, (n - m) / (2 * m)
+        else:
+            c, d = grid_map(n, m, anchor)
             r = s * c
         index_map[ax, ax] = c
         index_map[ax, nd] = d

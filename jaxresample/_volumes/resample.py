@@ -9,7 +9,6 @@ along untouched.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,45 +21,15 @@ from .._casting import numeric_dtype
 from .._dtypes import as_array, cast_result, compute_dtype
 from .._engine.filtering import gaussian
 from .._engine.transform import transform_affine
+from .._kernels import antialias_sigma
 from .._limits import check_array
-from .._validation import check_choice, concrete_float, fmt, is_traced, static_int
+from .._validation import check_choice, fmt, is_traced, static_int
 from .plan import Anchor, ResamplePlan, Rounding, reference_plan, respacing_plan
 
-__all__ = ["antialias_sigma", "resample_to_reference", "resample_to_spacing"]
+__all__ = ["resample_to_reference", "resample_to_spacing"]
 
 SigmaRule = _choices.SigmaRule
 SIGMA_RULES: tuple[SigmaRule, ...] = _choices.SIGMA_RULES
-
-
-def antialias_sigma(factor: float, *, rule: SigmaRule = "fwhm") -> float:
-    """Gaussian σ, in input voxels, that anti-aliases a downsampling by ``factor``.
-
-    ``rule='fwhm'`` makes the Gaussian's full width at half maximum cover the growth of the
-    voxel: ``σ = sqrt((k² - 1) / (8 ln 2))`` (Cardoso et al. 2015, TorchIO). ``'skimage'``
-    is scikit-image's ``(k - 1) / 2``. No smoothing (σ = 0) when ``k <= 1``.
-
-    Args:
-      factor: output spacing over input spacing along the axis (``k``).
-      rule: ``'fwhm'`` or ``'skimage'``.
-
-    Returns:
-      σ in input voxels.
-
-    Examples:
-      >>> from jaxresample import antialias_sigma
-      >>> round(antialias_sigma(2.0), 4), antialias_sigma(2.0, rule="skimage")
-      (0.7355, 0.5)
-    """
-    check_choice(rule, SIGMA_RULES, fn="antialias_sigma", name="rule")
-    k = concrete_float(factor, fn="antialias_sigma", name="factor", finite=False)
-    if not k > 0 or not math.isfinite(k):
-        raise ValueError(f"antialias_sigma: factor must be positive and finite; got {fmt(factor)}")
-    if k <= 1.0:
-        return 0.0
-    if rule == "fwhm":
-        # sqrt(k - 1) * sqrt(k + 1), not sqrt(k * k - 1): k * k overflows for k near 1e308
-        return math.sqrt(k - 1.0) * math.sqrt(k + 1.0) / math.sqrt(8.0 * math.log(2.0))
-    return (k - 1.0) / 2.0
 
 
 def _as_float_image(image: Any, *, fn: str) -> jax.Array:
