@@ -22,6 +22,7 @@ import os
 import tempfile
 import time
 import traceback
+import types
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -44,11 +45,14 @@ def _public(name: str) -> Any:
     import jaxresample
     import jaxresample.io
     import jaxresample.ndimage
+    import jaxresample.transform
 
     module, _, attr = name.rpartition(".")
-    return getattr(
-        {"": jaxresample, "ndimage": jaxresample.ndimage, "io": jaxresample.io}[module], attr
-    )
+    faces = {
+        "": jaxresample, "ndimage": jaxresample.ndimage, "io": jaxresample.io,
+        "transform": jaxresample.transform,
+    }  # fmt: skip
+    return getattr(faces[module], attr)
 
 
 def _mapping(name: str, *, scipy: bool) -> Any:
@@ -195,6 +199,8 @@ class _Incomparable(Exception):
 
 def _as_arrays(result: Any) -> list[np.ndarray]:
     result = getattr(result, "levels", result)  # a LaplacianPyramid: its levels
+    if isinstance(result, types.GeneratorType):  # scikit-image's pyramids: every layer
+        result = tuple(result)
     if isinstance(result, tuple):
         return [np.asarray(r) for r in result if hasattr(r, "shape")]
     if hasattr(result, "shape"):

@@ -443,6 +443,57 @@ def _rescale(draw: Any) -> Call:
                  jit=numeric and draw(st.booleans()))  # fmt: skip
 
 
+# ----------------------------------------------------------------------------- transform
+
+NUMPY_MODES = ["reflect", "constant", "edge", "symmetric", "wrap"]
+
+
+def _skimage_kwargs(draw: Any) -> dict[str, Any]:
+    return {
+        "order": draw(one([None, 0, 1, 3], [6, -1, 1.5, "1"])),
+        "mode": draw(one(NUMPY_MODES, ["mirror", "nearest", "grid-wrap", None, 3])),
+        "cval": draw(cvals),
+        "preserve_range": draw(one([False, True], ["yes", None])),
+    }
+
+
+@spec("transform.resize", "transform.rescale")
+def _skimage_resize(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    kw = _skimage_kwargs(draw)
+    kw["clip"] = draw(one([True, False], ["no"]))
+    kw["anti_aliasing"] = draw(one([None, True, False], ["x"]))
+    if draw(st.integers(0, 3)) == 0:
+        kw["anti_aliasing_sigma"] = draw(one([0.5, (1.0, 0.0)], [-1.0, np.nan, "s"]))
+    target = draw(one([(3, 4), (5,), (2, 3, 4), (6, 1, 2)],
+                      [None, 3, (0, 2), (2.5,), "ab", (10**9, 10**9)]))  # fmt: skip
+    scale = draw(one([0.5, 2, (0.5, 2.0)], [0, -1.0, np.nan, "2", None]))
+    return _call((x, target if draw(st.booleans()) else scale), kw, oracle=False,
+                 jit=numeric and draw(st.booleans()))  # fmt: skip
+
+
+@spec("transform.pyramid_reduce", "transform.pyramid_expand")
+def _skimage_step(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    kw = _skimage_kwargs(draw)
+    kw["order"] = draw(one([0, 1, 3], [None, 6, -1]))
+    kw["sigma"] = draw(one([None, None, 1.0], [-1.0, np.nan, "s"]))
+    kw["channel_axis"] = draw(one([None, None, 0, -1], [7, 1.0]))
+    factor = draw(one([2, 1.5, 3], [1, 0.5, -2, np.nan, "2", None]))
+    return _call((x, factor), kw, oracle=False, jit=numeric and draw(st.booleans()))
+
+
+@spec("transform.pyramid_gaussian", "transform.pyramid_laplacian")
+def _skimage_pyramids(draw: Any) -> Call:
+    x, _, numeric = draw(arrays())
+    kw = _skimage_kwargs(draw)
+    kw["order"] = draw(one([0, 1, 3], [None, 6, -1]))
+    kw["max_layer"] = draw(one([-1, 0, 2, 3], [-2, 2.5, None, "3"]))
+    kw["downscale"] = draw(one([2, 1.5, 3], [1, 0.5, np.nan, None]))
+    kw["channel_axis"] = draw(one([None, None, 0, -1], [7, 1.0]))
+    return _call((x,), kw, oracle=False)
+
+
 # ----------------------------------------------------------------------------- io
 
 

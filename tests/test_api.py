@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 import scipy.ndimage as ndi
+import skimage.transform as skt
 
 import jaxresample
 import jaxresample.io as jio
 import jaxresample.ndimage as jndi
+import jaxresample.transform as jtf
 from jaxresample._compat import SCIPY_SIGNATURE_DIFFS
 
-PUBLIC_MODULES: list[ModuleType] = [jaxresample, jndi]
+PUBLIC_MODULES: list[ModuleType] = [jaxresample, jndi, jtf]
 
 #: Deliberate differences from scipy's signatures (kept in the package so the docs render them).
 ALLOWED_DIFFS: dict[tuple[str, str], str] = SCIPY_SIGNATURE_DIFFS
@@ -80,6 +82,29 @@ def test_scipy_twin_signature(name: str) -> None:
     assert not problems, f"{name}: " + "; ".join(problems)
 
 
+#: Deliberate differences from scikit-image's signatures (none: every parameter, its kind and
+#: its default are scikit-image's).
+SKIMAGE_DIFFS: dict[tuple[str, str], str] = {}
+
+
+@pytest.mark.parametrize("name", jtf.__all__)
+def test_skimage_twin_signature(name: str) -> None:
+    ours = list(inspect.signature(getattr(jtf, name)).parameters.values())
+    theirs = list(inspect.signature(getattr(skt, name)).parameters.values())
+    problems = [
+        f"ours {o} != scikit-image {t}"
+        for o, t in zip(ours, theirs, strict=False)
+        if (name, o.name) not in SKIMAGE_DIFFS
+        and (
+            (o.name, o.kind) != (t.name, t.kind)
+            or not (o.default is t.default or o.default == t.default)
+        )
+    ]
+    if len(ours) != len(theirs):
+        problems.append(f"{len(ours)} parameters, scikit-image has {len(theirs)}")
+    assert not problems, f"{name}: " + "; ".join(problems)
+
+
 @pytest.mark.parametrize("fn", _native_functions(), ids=lambda f: f.__name__)
 def test_native_options_are_keyword_only(fn: Any) -> None:
     for p in inspect.signature(fn).parameters.values():
@@ -106,7 +131,8 @@ def _fresh_python(code: str) -> str:
 def test_import_is_light() -> None:
     """``import jaxresample`` pulls in neither JAX, scipy nor nibabel."""
     code = (
-        "import sys, jaxresample, jaxresample.ndimage, jaxresample.cli, jaxresample.io; "
+        "import sys, jaxresample, jaxresample.ndimage, jaxresample.cli, jaxresample.io, "
+        "jaxresample.transform; "
         "print(sorted(m for m in ('jax', 'scipy', 'nibabel') if m in sys.modules))"
     )
     assert _fresh_python(code) == "[]"

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 import jaxresample
 import jaxresample.io
 import jaxresample.ndimage
+import jaxresample.transform
 from tests._bad_input_cases import Call
 from tests._bad_input_runner import Runner, _public
 from tests._bad_input_specs import NOT_CALLED, SPECS
@@ -49,6 +50,7 @@ def _public_callables() -> dict[int, str]:
         ("", jaxresample),
         ("ndimage.", jaxresample.ndimage),
         ("io.", jaxresample.io),
+        ("transform.", jaxresample.transform),
     ):
         for name in module.__all__:
             obj = getattr(module, name)

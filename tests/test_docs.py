@@ -10,6 +10,7 @@ import pytest
 import jaxresample
 import jaxresample.io as jio
 import jaxresample.ndimage as jndi
+import jaxresample.transform as jtf
 
 API = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
 
@@ -33,6 +34,7 @@ def _listed(module: str) -> set[str]:
         ("jaxresample", [n for n in jaxresample.__all__ if n != "__version__"]),
         ("jaxresample.ndimage", list(jndi.__all__)),
         ("jaxresample.io", list(jio.__all__)),
+        ("jaxresample.transform", list(jtf.__all__)),
     ],
 )
 def test_every_public_name_is_on_the_api_page(module: str, public: list[str]) -> None:

@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(["_affine", "_kernels", "_bspline", "_files", "_formats"], 1),  # primitives
     "_engine": 2,
     **dict.fromkeys(["_ndimage", "_volumes", "_pyramid"], 3),  # the families
-    **dict.fromkeys(["__init__", "ndimage", "io"], 4),  # the public faces
+    **dict.fromkeys(["__init__", "ndimage", "io", "transform"], 4),  # the public faces
     "cli": 5,
 }
 NAMES = ["core", "primitives", "engine", "families", "faces", "cli"]

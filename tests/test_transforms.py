@@ -22,6 +22,7 @@ import pytest
 import jaxresample
 import jaxresample.io as jio
 import jaxresample.ndimage as jndi
+import jaxresample.transform as jtf
 from tests._helpers import assert_close
 
 Args = tuple[Any, ...]
@@ -215,6 +216,12 @@ CASES: list[Case] = [
     Case(jaxresample.resize, _f32(9, 8), dict(shape=(4, 5), method="area"), id="area"),
     Case(jaxresample.resize, _f32(9, 8), dict(shape=(4, 13), method="nearest"), id="nearest"),
     Case(jaxresample.rescale, _f32(12, 9), dict(scale=0.5, anchor="centers")),
+    Case(jtf.resize, _f32(12, 9), dict(output_shape=(8, 6), order=3, mode="edge")),
+    Case(jtf.rescale, _f32(7, 3, 6), dict(scale=1.5, mode="constant", cval=0.5, channel_axis=1)),
+    Case(jtf.pyramid_reduce, _f32(9, 8), dict(order=1, mode="symmetric")),
+    Case(jtf.pyramid_expand, _f32(5, 4), dict(upscale=1.5, mode="wrap")),
+    Case(jtf.pyramid_gaussian, _f32(9, 8), dict(max_layer=2), output=tuple),
+    Case(jtf.pyramid_laplacian, _f32(9, 8), dict(max_layer=2), output=tuple),
     Case(jaxresample.gaussian_pyramid, _f32(13, 8), dict(levels=3)),
     Case(jaxresample.laplacian_pyramid, _f32(13, 8), dict(levels=3, downscale=2.5)),
     Case(
@@ -234,7 +241,7 @@ CASES: list[Case] = [
 
 def _public_functions() -> set[Callable[..., Any]]:
     out: set[Callable[..., Any]] = set()
-    for module in (jaxresample, jndi, jio):
+    for module in (jaxresample, jndi, jio, jtf):
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isfunction(obj):
