@@ -6,6 +6,10 @@ against 4 x ``cv2.pyrDown`` (OpenCV's pyramid), in the same process, after a war
 (which compiles). Prints the median and minimum of the timed calls, the ratio to each peer
 and the largest difference from it.
 
+Then the exactness of ``collapse_laplacian(laplacian_pyramid(x))``: the worst error, relative
+to the data range, over odd, prime, size-1 and n-D shapes, factors, orders and both kernels,
+in float32 and (in a subprocess with ``JAX_ENABLE_X64=1``) in float64.
+
 Usage, from the repository root::
 
     python -m benchmarks.bench_pyramid            # W3
@@ -15,7 +19,10 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +32,8 @@ import numpy as np
 FULL = 2048
 QUICK = 512
 LEVELS = 5
+#: Shapes of the reconstruction check: odd, prime, size-1 axes, 3-D and 4-D.
+SHAPES = [(37, 53), (1, 97), (31, 1, 7), (64, 64), (5, 5, 5, 5), (97, 89), (2, 3, 5, 7)]
 
 
 def _time(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
@@ -94,7 +103,46 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'jaxresample binomial':<26}{med:>10.4f}{low:>10.4f}{med / cmed:>8.3f}  "
           f"max abs diff vs OpenCV {err:.1e}")  # fmt: skip
     print(f"{'4 x cv2.pyrDown':<26}{cmed:>10.4f}{clow:>10.4f}{1.0:>8.3f}")
+    _report_collapse()
+    env = dict(os.environ, JAX_ENABLE_X64="1")
+    code = "from benchmarks.bench_pyramid import _report_collapse; _report_collapse()"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
     return 0
+
+
+def _report_collapse() -> None:
+    """Print the worst relative collapse error over :data:`SHAPES` in the default float."""
+    import jax.numpy
+
+    from jaxresample import collapse_laplacian, laplacian_pyramid
+
+    rng = np.random.default_rng(1)
+    worst, where = 0.0, ""
+    for shape in SHAPES:
+        # the data in the working precision, so only the pyramid's rounding is measured
+        x = np.asarray(jax.numpy.asarray(rng.standard_normal(shape)), np.float64)
+        dtype = np.asarray(jax.numpy.asarray(x)).dtype
+        span = float(x.max() - x.min())
+        for kernel, factor, order in [
+            ("gaussian", f, o) for f in (2, 3, 1.5) for o in (0, 1, 3)
+        ] + [("binomial", 2, 1)]:
+            for levels in (4, 3, 2):
+                try:
+                    pyr = laplacian_pyramid(
+                        x, levels=levels, downscale=factor, order=order, kernel=kernel
+                    )
+                except ValueError:  # more levels than this shape has
+                    continue
+                err = (
+                    float(np.abs(np.asarray(collapse_laplacian(pyr), np.float64) - x).max()) / span
+                )
+                if err >= worst:
+                    worst, where = (
+                        err,
+                        f"{shape}, {kernel}, factor {factor}, order {order}, {levels} levels",
+                    )
+                break
+    print(f"collapse_laplacian, {dtype}: worst error {worst:.1e} of the range ({where})")
 
 
 if __name__ == "__main__":
