@@ -43,7 +43,8 @@ fig.tight_layout()
 # Ringing at a step edge
 # ----------------------
 # Upsampling 5x, ``antialias`` plays no part. Output sample ``o`` lies at input coordinate
-# ``(o + 0.5) * 12 / 60 - 0.5`` (``anchor='edges'``).
+# ``(o + 0.5) * 12 / 60 - 0.5`` (``anchor='edges'``). ``area`` hides ``nearest`` here: each
+# output cell lies inside one input cell, whose value is the cell's mean.
 
 step = np.where(np.arange(12) < 6, 0.0, 1.0).astype(np.float32)
 x = (np.arange(60) + 0.5) * 12 / 60 - 0.5
