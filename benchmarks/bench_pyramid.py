@@ -20,30 +20,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+from benchmarks._timing import median_and_min as _time
 
 FULL = 2048
 QUICK = 512
 LEVELS = 5
 #: Shapes of the reconstruction check: odd, prime, size-1 axes, 3-D and 4-D.
 SHAPES = [(37, 53), (1, 97), (31, 1, 7), (64, 64), (5, 5, 5, 5), (97, 89), (2, 3, 5, 7)]
-
-
-def _time(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
-    out = fn()  # warm-up (compiles)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times), out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,9 +113,10 @@ def _report_collapse() -> None:
         x = np.asarray(jax.numpy.asarray(rng.standard_normal(shape)), np.float64)
         dtype = np.asarray(jax.numpy.asarray(x)).dtype
         span = float(x.max() - x.min())
-        for kernel, factor, order in [
+        cases: list[tuple[Any, float, int]] = [
             ("gaussian", f, o) for f in (2, 3, 1.5) for o in (0, 1, 3)
-        ] + [("binomial", 2, 1)]:
+        ]
+        for kernel, factor, order in [*cases, ("binomial", 2, 1)]:
             for levels in (4, 3, 2):
                 try:
                     pyr = laplacian_pyramid(

@@ -16,26 +16,15 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from benchmarks._timing import median_and_min as _time
+
 FULL = ((512, 512, 247), (400, 400, 124))
 QUICK = ((128, 128, 62), (100, 100, 31))
 BORDER = 3  # output samples left out at each end of every axis for the interior difference
-
-
-def _time(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
-    out = fn()  # warm-up (compiles)
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times), out
 
 
 def _row(name: str, med: float, low: float, ratio: float | None, note: str = "") -> None:
