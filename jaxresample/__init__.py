@@ -24,9 +24,16 @@ EXPORTS: dict[str, str] = {
     **dict.fromkeys(_ndimage_face.EXPORTS, ".ndimage"),  # the scipy twins, listed there
     "ResamplePlan": "._volumes.plan",
     "ScipyRuntimeError": "._validation",
+    "EnsembleUncertainty": "._ensemble.uncertainty",
     "LaplacianPyramid": "._pyramid.pyramids",
     "antialias_sigma": "._kernels",
     "collapse_laplacian": "._pyramid.pyramids",
+    "ensemble_uncertainty": "._ensemble.uncertainty",
+    "regions_to_labels": "._ensemble.combine",
+    "sigmoid_ensemble": "._ensemble.combine",
+    "softmax_ensemble": "._ensemble.combine",
+    "to_labels": "._ensemble.combine",
+    "vote": "._ensemble.combine",
     "gaussian_pyramid": "._pyramid.pyramids",
     "laplacian_pyramid": "._pyramid.pyramids",
     "pyramid_expand": "._pyramid.scale",
@@ -46,6 +53,13 @@ EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from ._ensemble.combine import regions_to_labels as regions_to_labels
+    from ._ensemble.combine import sigmoid_ensemble as sigmoid_ensemble
+    from ._ensemble.combine import softmax_ensemble as softmax_ensemble
+    from ._ensemble.combine import to_labels as to_labels
+    from ._ensemble.combine import vote as vote
+    from ._ensemble.uncertainty import EnsembleUncertainty as EnsembleUncertainty
+    from ._ensemble.uncertainty import ensemble_uncertainty as ensemble_uncertainty
     from ._kernels import antialias_sigma as antialias_sigma
     from ._kernels import gaussian_kernel1d as gaussian_kernel1d
     from ._ndimage.interpolation import map_coordinates_adjoint as map_coordinates_adjoint

@@ -80,7 +80,8 @@ def host_array(value: Any, *, fn: str, name: str) -> Any:
         raise TypeError(
             f"{fn}: {name} must be an array of numbers; got {fmt(value)} ({err})"
         ) from None
-    if arr.dtype.kind not in "biufc":
+    # ml_dtypes' floats (bfloat16, float8...) have kind 'V' in NumPy; JAX knows them
+    if arr.dtype.kind not in "biufc" and not jnp.issubdtype(arr.dtype, jnp.floating):
         raise TypeError(
             f"{fn}: {name} must hold numbers (an integer, floating or complex dtype); got "
             f"dtype {arr.dtype}"

@@ -10,7 +10,7 @@ import scipy.ndimage as ndi
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jaxresample import ScipyRuntimeError, _dtypes, _validation
+from jaxresample import ScipyRuntimeError, _dtypes, _validation, gaussian_filter1d
 from tests._helpers import INT_DTYPES, X64
 
 # ---------------------------------------------------------------- validation
@@ -239,3 +239,14 @@ def test_concrete_float_and_axes_messages() -> None:
         _validation.axes_tuple((1.0,), 2, fn="f")
     with pytest.raises(TypeError, match="'float' object cannot be interpreted as an integer"):
         _validation.static_int(2.0, fn="f", name="axis")
+
+
+def test_numpy_bfloat16_arrays_are_accepted() -> None:
+    """NumPy holds bfloat16 (ml_dtypes) with dtype kind 'V'; it is a float like JAX's."""
+    host = np.linspace(-2, 2, 12, dtype=np.float32).astype(jnp.bfloat16)
+    assert host.dtype.kind == "V"
+    a = gaussian_filter1d(host, 1.0)
+    b = gaussian_filter1d(jnp.asarray(host), 1.0)
+    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    with pytest.raises(TypeError, match="must hold numbers"):
+        gaussian_filter1d(np.array(["a", "b"]), 1.0)

@@ -23,12 +23,12 @@ LAYERS: dict[str, int] = {
     ),  # the conventions core
     **dict.fromkeys(["_affine", "_kernels", "_bspline", "_files", "_formats"], 1),  # primitives
     "_engine": 2,
-    **dict.fromkeys(["_ndimage", "_volumes", "_pyramid"], 3),  # the families
+    **dict.fromkeys(["_ndimage", "_volumes", "_pyramid", "_ensemble"], 3),  # the families
     **dict.fromkeys(["__init__", "ndimage", "io", "transform"], 4),  # the public faces
     "cli": 5,
 }
 NAMES = ["core", "primitives", "engine", "families", "faces", "cli"]
-FAMILIES = {"_ndimage", "_volumes", "_pyramid"}
+FAMILIES = {"_ndimage", "_volumes", "_pyramid", "_ensemble"}
 
 
 def _modules() -> list[Path]:

@@ -42,6 +42,8 @@ class Case:
         ``(data, affine)`` pair whose affine is host-side NumPy).
       inputs: builds ``fn``'s positional arguments from the drawn ones (e.g. a pyramid
         from an image), inside the transformation.
+      keywords: the names of the last drawn arguments, passed as keywords (traced
+        keyword-only options such as ``weights``).
     """
 
     fn: Callable[..., Any]
@@ -51,9 +53,12 @@ class Case:
     id: str = ""
     output: Callable[[Any], Any] = lambda out: out
     inputs: Callable[..., Args] = lambda *args: args
+    keywords: tuple[str, ...] = ()
 
     def call(self, *args: Any) -> Any:
-        return self.output(self.fn(*self.inputs(*args), **self.kwargs))
+        split = len(args) - len(self.keywords)
+        traced = dict(zip(self.keywords, args[split:], strict=True))
+        return self.output(self.fn(*self.inputs(*args[:split]), **self.kwargs, **traced))
 
     def __str__(self) -> str:
         return self.fn.__name__ + (f"[{self.id}]" if self.id else "")
@@ -222,6 +227,58 @@ CASES: list[Case] = [
     Case(jtf.pyramid_expand, _f32(5, 4), dict(upscale=1.5, mode="wrap")),
     Case(jtf.pyramid_gaussian, _f32(9, 8), dict(max_layer=2), output=tuple),
     Case(jtf.pyramid_laplacian, _f32(9, 8), dict(max_layer=2), output=tuple),
+    Case(
+        jaxresample.softmax_ensemble,
+        lambda r: (
+            r.normal(size=(3, 4, 5, 2)).astype(np.float32),
+            r.random(3).astype(np.float32) + 0.5,
+        ),
+        dict(axis=1),
+        grad_argnums=(0, 1),
+        keywords=("weights",),
+    ),
+    Case(
+        jaxresample.softmax_ensemble,
+        lambda r: (
+            r.normal(size=(5, 3, 4)).astype(np.float32),
+            r.random((3, 4)).astype(np.float32) + 0.5,
+        ),
+        dict(axis=-1, member_axis=1, space="logit", temperature=1.5),
+        grad_argnums=(0, 1),
+        keywords=("weights",),
+        id="logit-per-class",
+    ),
+    Case(
+        jaxresample.sigmoid_ensemble,
+        lambda r: (
+            r.normal(size=(3, 4, 5)).astype(np.float32),
+            r.random(3).astype(np.float32) + 0.5,
+        ),
+        dict(space="logit"),
+        grad_argnums=(0, 1),
+        keywords=("weights",),
+    ),
+    Case(
+        jaxresample.sigmoid_ensemble,
+        _f32(3, 4, 5),
+        dict(axis=1, threshold=np.array([0.2, 0.4, 0.6, 0.8])),
+        grad_argnums=(),
+        id="threshold",
+    ),
+    Case(jaxresample.to_labels, _f32(4, 5, 6), dict(axis=0), grad_argnums=()),
+    Case(
+        jaxresample.vote,
+        lambda r: (r.integers(0, 3, (4, 6, 5)).astype(np.int32),),
+        dict(num_classes=3, ties="undecided"),
+        grad_argnums=(),
+    ),
+    Case(
+        jaxresample.regions_to_labels,
+        lambda r: (r.random((3, 6, 5)) > 0.5,),
+        dict(axis=0, order=(1, 2, 4)),
+        grad_argnums=(),
+    ),
+    Case(jaxresample.ensemble_uncertainty, _f32(3, 4, 5, 2), dict(axis=1)),
     Case(jaxresample.gaussian_pyramid, _f32(13, 8), dict(levels=3)),
     Case(jaxresample.laplacian_pyramid, _f32(13, 8), dict(levels=3, downscale=2.5)),
     Case(

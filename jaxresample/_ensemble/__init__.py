@@ -1,0 +1,1 @@
+"""Ensembling of segmentation models: softmax and sigmoid ensembles, votes, uncertainty."""

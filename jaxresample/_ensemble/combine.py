@@ -1,0 +1,379 @@
+"""Combining the outputs of several segmentation models.
+
+Softmax is for mutually exclusive classes (each voxel is exactly one label, background
+included): the members' class probabilities are averaged and still sum to 1. Sigmoid is for
+labels or regions that may overlap: each channel is its own yes/no, averaged on its own and
+thresholded on its own, never normalised across channels. The two are separate functions, so
+no call can ask for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
+
+from .. import _dtypes
+from .._casting import numeric_dtype
+from .._engine.jit import cpu_tuned_jit
+from .._validation import check_choice, fmt, is_traced, single_axis, static_int
+from .members import Members, label_dtype, members, normalised_weights, per_class
+
+__all__ = ["regions_to_labels", "sigmoid_ensemble", "softmax_ensemble", "to_labels", "vote"]
+
+Space = Literal["prob", "logit"]
+SPACES: tuple[Space, ...] = ("prob", "logit")
+
+
+def _positive(value: Any, dtype: Any, *, fn: str, name: str) -> jax.Array:
+    v = _dtypes.as_scalar(value, fn=fn, name=name, complex_ok=False).astype(dtype)
+    if not is_traced(v) and not float(v) > 0:
+        raise ValueError(f"{fn}: {name} must be positive; got {fmt(value)}")
+    return v
+
+
+def _mean(values: jax.Array, w: jax.Array | None, group: Members) -> jax.Array:
+    """The (weighted) mean over the members, axis 0."""
+    if w is None:
+        return jnp.mean(values, axis=0)
+    return jnp.sum(values * per_class(w, group), axis=0)
+
+
+def _class_mask(where: Any, group: Members, *, fn: str) -> jax.Array | None:
+    if where is None:
+        return None
+    mask = jnp.asarray(where)
+    c = group.classes()
+    if mask.dtype != jnp.bool_ or mask.shape != (c,):
+        raise ValueError(f"{fn}: where must be a bool vector of the {c} classes; got {fmt(where)}")
+    if not is_traced(mask) and not bool(np.any(np.asarray(mask))):
+        raise ValueError(f"{fn}: where must keep at least one class; got all False")
+    shape = [1] * (group.x.ndim - 1)
+    shape[group.channel] = c  # type: ignore[index]
+    return mask.reshape(shape)
+
+
+def softmax_ensemble(
+    logits: ArrayLike,
+    *,
+    axis: int,
+    member_axis: int = 0,
+    weights: ArrayLike | None = None,
+    space: Space = "prob",
+    temperature: ArrayLike = 1.0,
+    where: ArrayLike | None = None,
+) -> jax.Array:
+    """Class probabilities of an ensemble of softmax models (mutually exclusive classes).
+
+    ``space='prob'`` (default) averages the members' softmax probabilities, the classic
+    ensemble (weighted when ``weights`` are given); ``space='logit'`` is the softmax of the
+    averaged logits (nnU-Net's fold averaging). With ``[members, classes]`` weights the
+    per-class mixture is renormalised to sum to 1.
+
+    Args:
+      logits: the members' logits, stacked along ``member_axis`` (any float dtype;
+        bfloat16/float16 are accumulated in float32).
+      axis: the class axis, in ``logits``'s numbering (it must have at least 2 classes).
+        Static.
+      member_axis: the axis that stacks the members. Static.
+      weights: ``[members]`` or ``[members, classes]`` nonnegative weights, normalised over
+        the members; None for equal weights. Traced (differentiable, vmappable).
+      space: ``'prob'`` or ``'logit'``. Static.
+      temperature: the logits are divided by it (> 0). Traced.
+      where: a bool vector over the classes: the classes allowed; the others get
+        probability 0 and the softmax runs over the rest. Traced.
+
+    Returns:
+      Probabilities, the member axis removed, summing to 1 along the class axis.
+
+    Raises:
+      ValueError: one class (use :func:`sigmoid_ensemble` for a single yes/no channel), the
+        class axis equal to the member axis, weights of the wrong shape or negative, an
+        unknown space, a non-positive temperature, an all-False ``where``.
+      TypeError: integer, bool or complex logits.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample import softmax_ensemble
+      >>> logits = jnp.log(jnp.array([[0.9, 0.1], [0.5, 0.5]]))  # 2 members, 2 classes
+      >>> print(softmax_ensemble(logits, axis=1))
+      [0.7 0.3]
+    """
+    fn = "softmax_ensemble"
+    space = check_choice(space, SPACES, fn=fn, name="space")
+    group = members(logits, axis=axis, member_axis=member_axis, fn=fn, needs_axis=True)
+    if group.classes() < 2:
+        raise ValueError(
+            f"{fn}: the class axis {axis} has {group.classes()} class; a softmax over one class "
+            "is 1 everywhere. For a single yes/no channel use sigmoid_ensemble"
+        )
+    w = normalised_weights(weights, group, fn=fn)
+    t = _positive(temperature, group.x.dtype, fn=fn, name="temperature")
+    mask = _class_mask(where, group, fn=fn)
+    return _softmax_ensemble(group.x, w, t, mask, channel=group.channel, space=space)
+
+
+@cpu_tuned_jit(static_argnames=("channel", "space"))
+def _softmax_ensemble(x, w, t, mask, *, channel, space):
+    group = Members(x, channel)
+    z = x / t
+    if mask is not None:
+        z = jnp.where(mask[None], z, -jnp.inf)
+    if space == "logit":
+        return jax.nn.softmax(_mean(z, w, group), axis=channel)
+    p = _mean(jax.nn.softmax(z, axis=channel + 1), w, group)
+    if w is not None and w.ndim == 2:  # per-class weights: renormalise the mixture
+        p = p / jnp.sum(p, axis=channel, keepdims=True)
+    return p
+
+
+def sigmoid_ensemble(
+    logits: ArrayLike,
+    *,
+    member_axis: int = 0,
+    axis: int | None = None,
+    weights: ArrayLike | None = None,
+    space: Space = "prob",
+    threshold: ArrayLike | None = None,
+) -> jax.Array:
+    """Per-channel probabilities of an ensemble of sigmoid models (labels that may overlap).
+
+    Each channel is averaged on its own (``space='prob'``: the mean of the members'
+    sigmoids; ``'logit'``: the sigmoid of the mean logit) and never normalised across
+    channels. With ``threshold`` the result is the masks ``probability > threshold``: the
+    threshold is always a probability, never a logit.
+
+    Args:
+      logits: the members' logits, stacked along ``member_axis``.
+      member_axis: the axis that stacks the members. Static.
+      axis: the channel axis (in ``logits``'s numbering), needed for ``[members, channels]``
+        weights or per-channel thresholds; None otherwise. Static.
+      weights: ``[members]`` or ``[members, channels]`` nonnegative weights. Traced.
+      space: ``'prob'`` or ``'logit'``. Static.
+      threshold: None for probabilities; a probability in ``[0, 1]``, or one per channel,
+        for bool masks. Traced.
+
+    Returns:
+      Probabilities (the member axis removed), or bool masks with ``threshold``.
+
+    Raises:
+      ValueError: a threshold outside ``[0, 1]`` (a logit?), per-channel values without
+        ``axis``, the channel axis equal to the member axis, bad weights.
+      TypeError: integer, bool or complex logits.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample import sigmoid_ensemble
+      >>> logits = jnp.array([[2.0, -1.0], [0.0, -3.0]])  # 2 members, 2 overlapping labels
+      >>> print(sigmoid_ensemble(logits, threshold=0.5))
+      [ True False]
+    """
+    fn = "sigmoid_ensemble"
+    space = check_choice(space, SPACES, fn=fn, name="space")
+    group = members(logits, axis=axis, member_axis=member_axis, fn=fn)
+    w = normalised_weights(weights, group, fn=fn)
+    t = None if threshold is None else _threshold(threshold, group, fn=fn)
+    return _sigmoid_ensemble(group.x, w, t, channel=group.channel, space=space)
+
+
+def _threshold(threshold: Any, group: Members, *, fn: str) -> jax.Array:
+    t = jnp.asarray(threshold)
+    if not jnp.issubdtype(t.dtype, jnp.number) or jnp.issubdtype(t.dtype, jnp.complexfloating):
+        raise TypeError(f"{fn}: threshold must be a real probability; got {fmt(threshold)}")
+    if t.ndim > 1 or (t.ndim == 1 and (group.channel is None or t.shape[0] != group.classes())):
+        raise ValueError(
+            f"{fn}: threshold must be one probability, or one per channel of the channel axis "
+            f"(pass axis=); got shape {t.shape}"
+        )
+    if not is_traced(t):
+        host = np.asarray(t, np.float64)
+        if not np.all((host >= 0) & (host <= 1)):
+            raise ValueError(
+                f"{fn}: threshold is a probability in [0, 1] (thresholds apply to the "
+                f"probabilities, never to the logits); got {fmt(threshold)}"
+            )
+    t = t.astype(group.x.dtype)
+    if t.ndim == 1:
+        shape = [1] * (group.x.ndim - 1)
+        shape[group.channel] = -1  # type: ignore[index]
+        t = t.reshape(shape)
+    return t
+
+
+@cpu_tuned_jit(static_argnames=("channel", "space"))
+def _sigmoid_ensemble(x, w, t, *, channel, space):
+    group = Members(x, channel)
+    if space == "logit":
+        p = jax.nn.sigmoid(_mean(x, w, group))
+    else:
+        p = _mean(jax.nn.sigmoid(x), w, group)
+    return p if t is None else p > t
+
+
+def _label_dtype(dtype: Any, count: int, *, fn: str, signed: bool = False) -> np.dtype:
+    if dtype is None:
+        return label_dtype(count, signed=signed)
+    dt = numeric_dtype(dtype, fn=fn)
+    if dt.kind not in "iu" or count - 1 > np.iinfo(dt).max or (signed and dt.kind == "u"):
+        raise ValueError(
+            f"{fn}: dtype must be an integer dtype holding the labels 0..{count - 1}"
+            f"{' and -1' if signed else ''}; got {fmt(dtype)}"
+        )
+    return dt
+
+
+def to_labels(probabilities: ArrayLike, *, axis: int, dtype: Any = None) -> jax.Array:
+    """The most probable class along ``axis``, in the smallest integer dtype that holds it.
+
+    Ties go to the lowest class (``argmax``). NaN probabilities count as the largest.
+
+    Args:
+      probabilities: probabilities (or logits: the argmax is the same) with a class axis.
+      axis: the class axis. Static.
+      dtype: the label dtype; default uint8 up to 256 classes, then uint16, then int32.
+
+    Returns:
+      Labels, the class axis removed.
+
+    Raises:
+      ValueError: a dtype that cannot hold the labels, a bad axis.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample import to_labels
+      >>> to_labels(jnp.array([[0.2, 0.7], [0.8, 0.3]]), axis=0)
+      Array([1, 0], dtype=uint8)
+    """
+    fn = "to_labels"
+    x = _dtypes.as_array(probabilities, fn=fn, name="probabilities", complex_ok=False)
+    if x.ndim == 0:
+        raise ValueError(f"{fn}: probabilities need a class axis; got a scalar")
+    a = single_axis(axis, x.ndim, fn=fn, name="axis")
+    if x.shape[a] == 0:
+        raise ValueError(f"{fn}: the class axis {axis} of shape {x.shape} holds no classes")
+    dt = _label_dtype(dtype, x.shape[a], fn=fn)
+    return jnp.argmax(x, axis=a).astype(dt)
+
+
+def vote(
+    labels: ArrayLike,
+    *,
+    num_classes: int,
+    member_axis: int = 0,
+    weights: ArrayLike | None = None,
+    ties: Literal["lowest", "undecided"] = "lowest",
+) -> jax.Array:
+    """Majority vote of the members' label maps.
+
+    Each member votes for its label with its weight; the label with the largest total wins.
+    ``ties='lowest'`` gives a tie to the lowest label; ``'undecided'`` marks it -1 (the
+    result is then a signed dtype). Labels outside ``[0, num_classes)`` cast no vote.
+
+    Args:
+      labels: integer or bool label maps stacked along ``member_axis``.
+      num_classes: the number of labels. Static.
+      member_axis: the axis that stacks the members. Static.
+      weights: ``[members]`` nonnegative weights; None for one vote each. Traced.
+      ties: ``'lowest'`` or ``'undecided'``. Static.
+
+    Returns:
+      Labels, the member axis removed (uint8 up to 256 classes; int8 with ``'undecided'``
+      up to 128).
+
+    Raises:
+      ValueError: a bad ``num_classes``, ``ties`` or weights; float labels.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample import vote
+      >>> maps = jnp.array([[0, 1, 2], [1, 1, 2], [0, 2, 1]])  # 3 members, 3 voxels
+      >>> vote(maps, num_classes=3)
+      Array([0, 1, 2], dtype=uint8)
+      >>> vote(maps[:2], num_classes=3, ties="undecided")
+      Array([-1,  1,  2], dtype=int8)
+    """
+    fn = "vote"
+    ties = check_choice(ties, ("lowest", "undecided"), fn=fn, name="ties")
+    k = static_int(num_classes, fn=fn, name="num_classes", minimum=1)
+    group = members(
+        labels, axis=None, member_axis=member_axis, fn=fn, name="labels", floating=False
+    )
+    if group.x.dtype.kind not in "iub":
+        raise ValueError(f"{fn}: labels must be integers or bools; got dtype {group.x.dtype}")
+    w = normalised_weights(weights, group, fn=fn)
+    dt = label_dtype(k, signed=ties == "undecided")
+    return _vote(group.x, w, k=k, undecided=ties == "undecided", out_dtype=dt)
+
+
+@cpu_tuned_jit(static_argnames=("k", "undecided", "out_dtype"))
+def _vote(x, w, *, k, undecided, out_dtype):
+    n = x.shape[0]
+    weights = jnp.full((n,), 1.0, jnp.float32) if w is None else w.astype(jnp.float32)
+    shape = (n,) + (1,) * (x.ndim - 1)
+    counts = jnp.stack(
+        [jnp.sum(jnp.where(x == c, weights.reshape(shape), 0.0), axis=0) for c in range(k)]
+    )
+    best = jnp.argmax(counts, axis=0)
+    if not undecided:
+        return best.astype(out_dtype)
+    top = jnp.max(counts, axis=0)
+    tied = jnp.sum(counts == top[None], axis=0) > 1
+    return jnp.where(tied, -1, best).astype(out_dtype)
+
+
+def regions_to_labels(
+    masks: ArrayLike, *, axis: int, order: Sequence[int] | None = None
+) -> jax.Array:
+    """Paint region masks into one label map, later regions over earlier ones (nnU-Net).
+
+    Region-based training predicts overlapping regions (e.g. whole tumour, tumour core,
+    enhancing tumour); the label map paints channel ``i`` with label ``order[i]`` in
+    channel order, so a nested region overrides the one that contains it.
+
+    Args:
+      masks: bool masks with a channel axis (threshold probabilities first, e.g. with
+        :func:`sigmoid_ensemble`'s ``threshold``).
+      axis: the channel axis. Static.
+      order: the label painted for each channel (default ``1, 2, ...``); 0 is background.
+        Static.
+
+    Returns:
+      Labels, the channel axis removed, in the smallest unsigned dtype that holds them.
+
+    Raises:
+      ValueError: ``order`` of the wrong length or with negative labels.
+      TypeError: masks that are not bool.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> from jaxresample import regions_to_labels
+      >>> masks = jnp.array([[True, True, False], [False, True, False]])  # 2 regions, 3 voxels
+      >>> regions_to_labels(masks, axis=0, order=(1, 2))
+      Array([1, 2, 0], dtype=uint8)
+    """
+    fn = "regions_to_labels"
+    x = _dtypes.as_array(masks, fn=fn, name="masks", bool_ok=True)
+    if x.dtype != jnp.bool_:
+        raise TypeError(
+            f"{fn}: masks must be bool; got dtype {x.dtype} (threshold probabilities first, "
+            "e.g. sigmoid_ensemble(..., threshold=0.5))"
+        )
+    if x.ndim == 0:
+        raise ValueError(f"{fn}: masks need a channel axis; got a scalar")
+    a = single_axis(axis, x.ndim, fn=fn, name="axis")
+    n = x.shape[a]
+    if order is None:
+        values = tuple(range(1, n + 1))
+    else:
+        if isinstance(order, (str, bytes)) or np.ndim(order) != 1 or len(order) != n:
+            raise ValueError(f"{fn}: order must give one label per channel ({n}); got {fmt(order)}")
+        values = tuple(static_int(v, fn=fn, name="order", minimum=0) for v in order)
+    dt = label_dtype(max(values, default=0) + 1)
+    out = jnp.zeros(x.shape[:a] + x.shape[a + 1 :], dt)
+    for i, v in enumerate(values):
+        out = jnp.where(jnp.take(x, i, axis=a), jnp.asarray(v, dt), out)
+    return out
