@@ -24,6 +24,7 @@ EXPORTS: dict[str, str] = {
     **dict.fromkeys(_ndimage_face.EXPORTS, ".ndimage"),  # the scipy twins, listed there
     "ResamplePlan": "._volumes.plan",
     "ScipyRuntimeError": "._validation",
+    "EnsembleAccumulator": "._ensemble.stream",
     "EnsembleUncertainty": "._ensemble.uncertainty",
     "LaplacianPyramid": "._pyramid.pyramids",
     "antialias_sigma": "._kernels",
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from ._ensemble.combine import softmax_ensemble as softmax_ensemble
     from ._ensemble.combine import to_labels as to_labels
     from ._ensemble.combine import vote as vote
+    from ._ensemble.stream import EnsembleAccumulator as EnsembleAccumulator
     from ._ensemble.uncertainty import EnsembleUncertainty as EnsembleUncertainty
     from ._ensemble.uncertainty import ensemble_uncertainty as ensemble_uncertainty
     from ._kernels import antialias_sigma as antialias_sigma

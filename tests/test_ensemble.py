@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jaxresample import (
+    EnsembleAccumulator,
     ensemble_uncertainty,
     regions_to_labels,
     sigmoid_ensemble,
@@ -179,6 +180,9 @@ def test_to_labels_picks_the_smallest_dtype(rng):
     assert to_labels(p[:10], axis=0, dtype=np.int32).dtype == jnp.int32
     with pytest.raises(ValueError, match="to_labels: dtype must be an integer dtype"):
         to_labels(p, axis=0, dtype=np.uint8)
+    # ties go to the lowest class and a NaN wins, as numpy's argmax (the unrolled chain)
+    q = np.array([[0.5, 0.2, np.nan, 0.1], [0.5, 0.7, 0.3, np.nan], [0.1, 0.7, np.nan, 0.2]])
+    np.testing.assert_array_equal(np.asarray(to_labels(q, axis=0)), np.argmax(q, axis=0))
 
 
 def test_vote_tie_rules():
@@ -260,3 +264,56 @@ def test_probabilities_sum_to_one_for_any_layout(members, classes, member_axis, 
     p = np.asarray(softmax_ensemble(z, axis=class_axis, member_axis=member_axis))
     np.testing.assert_allclose(p.sum(axis=0), 1.0, atol=TOL * 4)
     assert np.all(p >= 0)
+
+
+@pytest.mark.parametrize("space", ["prob", "logit"])
+@pytest.mark.parametrize("per_class", [False, True])
+def test_streaming_equals_the_array_functions(logits, space, per_class):
+    w = np.array([1.0, 2.0, 0.5, 1.5])
+    if per_class:
+        w = np.outer(w, np.linspace(0.5, 1.5, 5))
+    acc = EnsembleAccumulator.init(logits.shape[1:], kind="softmax", axis=0, space=space,
+                                   temperature=1.3, dtype=FLOAT)  # fmt: skip
+    step = jax.jit(lambda a, z, wm: a.update(z, wm))
+    for m in range(4):
+        acc = step(acc, logits[m], w[m])
+    want = softmax_ensemble(logits, axis=1, weights=w, space=space, temperature=1.3)
+    np.testing.assert_allclose(np.asarray(acc.finalize()), np.asarray(want), atol=TOL * 4)
+    sig = EnsembleAccumulator.init(
+        logits.shape[1:], kind="sigmoid", axis=0, space=space, dtype=FLOAT
+    )
+    sig, _ = jax.lax.scan(lambda a, zw: (a.update(*zw), None), sig, (logits, w))
+    want = sigmoid_ensemble(logits, axis=1, weights=w, space=space)
+    np.testing.assert_allclose(np.asarray(sig.finalize()), np.asarray(want), atol=TOL * 4)
+
+
+def test_accumulator_memory_does_not_grow_and_gradients_flow(logits):
+    acc = EnsembleAccumulator.init(logits.shape[1:], kind="softmax", axis=0, dtype=FLOAT)
+    leaves = [leaf.shape for leaf in jax.tree_util.tree_leaves(acc)]
+    for m in range(4):
+        acc = acc.update(logits[m])
+    assert [leaf.shape for leaf in jax.tree_util.tree_leaves(acc)] == leaves
+
+    def loss(z):
+        a = EnsembleAccumulator.init(z.shape[1:], kind="softmax", axis=0, dtype=z.dtype)
+        a, _ = jax.lax.scan(lambda a, zm: (a.update(zm), None), a, z)
+        return jnp.sum(a.finalize()[1] ** 2)
+
+    g = jax.grad(loss)(jnp.asarray(logits))
+    assert np.all(np.isfinite(np.asarray(g))) and float(jnp.abs(g).sum()) > 0
+
+
+def test_accumulator_guards(logits):
+    with pytest.raises(
+        ValueError, match="EnsembleAccumulator.init: a softmax ensemble needs a class axis"
+    ):
+        EnsembleAccumulator.init((5, 6), kind="softmax")
+    with pytest.raises(ValueError, match="EnsembleAccumulator.init: kind must be one of"):
+        EnsembleAccumulator.init((5, 6), kind="both", axis=0)  # type: ignore[arg-type]
+    acc = EnsembleAccumulator.init((5, 6, 7), kind="softmax", axis=0)
+    with pytest.raises(ValueError, match="EnsembleAccumulator.update: logits must have"):
+        acc.update(np.zeros((5, 6), np.float32))
+    with pytest.raises(ValueError, match="weight must be a scalar or of shape"):
+        acc.update(np.zeros((5, 6, 7), np.float32), np.ones(3))
+    with pytest.raises(ValueError, match="EnsembleAccumulator.finalize: no member"):
+        acc.finalize()

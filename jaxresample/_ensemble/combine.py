@@ -21,7 +21,17 @@ from .. import _dtypes
 from .._casting import numeric_dtype
 from .._engine.jit import cpu_tuned_jit
 from .._validation import check_choice, fmt, is_traced, single_axis, static_int
-from .members import Members, label_dtype, members, normalised_weights, per_class
+from .members import (
+    Members,
+    class_slices,
+    compute_dtype,
+    label_dtype,
+    member_weight,
+    members,
+    normalised_weights,
+    softmax_slices,
+    stack_classes,
+)
 
 __all__ = ["regions_to_labels", "sigmoid_ensemble", "softmax_ensemble", "to_labels", "vote"]
 
@@ -36,13 +46,6 @@ def _positive(value: Any, dtype: Any, *, fn: str, name: str) -> jax.Array:
     return v
 
 
-def _mean(values: jax.Array, w: jax.Array | None, group: Members) -> jax.Array:
-    """The (weighted) mean over the members, axis 0."""
-    if w is None:
-        return jnp.mean(values, axis=0)
-    return jnp.sum(values * per_class(w, group), axis=0)
-
-
 def _class_mask(where: Any, group: Members, *, fn: str) -> jax.Array | None:
     if where is None:
         return None
@@ -52,9 +55,7 @@ def _class_mask(where: Any, group: Members, *, fn: str) -> jax.Array | None:
         raise ValueError(f"{fn}: where must be a bool vector of the {c} classes; got {fmt(where)}")
     if not is_traced(mask) and not bool(np.any(np.asarray(mask))):
         raise ValueError(f"{fn}: where must keep at least one class; got all False")
-    shape = [1] * (group.x.ndim - 1)
-    shape[group.channel] = c  # type: ignore[index]
-    return mask.reshape(shape)
+    return mask
 
 
 def softmax_ensemble(
@@ -112,23 +113,33 @@ def softmax_ensemble(
             "is 1 everywhere. For a single yes/no channel use sigmoid_ensemble"
         )
     w = normalised_weights(weights, group, fn=fn)
-    t = _positive(temperature, group.x.dtype, fn=fn, name="temperature")
+    t = _positive(temperature, compute_dtype(group), fn=fn, name="temperature")
     mask = _class_mask(where, group, fn=fn)
-    return _softmax_ensemble(group.x, w, t, mask, channel=group.channel, space=space)
+    return _softmax_ensemble(
+        group.x, w, t, mask, member_axis=group.member_axis, channel=group.channel, space=space
+    )
 
 
-@cpu_tuned_jit(static_argnames=("channel", "space"))
-def _softmax_ensemble(x, w, t, mask, *, channel, space):
-    group = Members(x, channel)
-    z = x / t
-    if mask is not None:
-        z = jnp.where(mask[None], z, -jnp.inf)
+@cpu_tuned_jit(static_argnames=("member_axis", "channel", "space"))
+def _softmax_ensemble(x, w, t, mask, *, member_axis, channel, space):
+    group = Members(x, member_axis, channel)
+    dt, n = compute_dtype(group), group.n
+    acc: list[Any] = []
+    for m in range(n):
+        logits = class_slices(group.member(m, dt) / t, channel)
+        if mask is not None:
+            logits = [jnp.where(mask[c], v, -jnp.inf) for c, v in enumerate(logits)]
+        terms = logits if space == "logit" else softmax_slices(logits)[0]
+        terms = [member_weight(w, m, c, n) * v for c, v in enumerate(terms)]
+        acc = terms if not acc else [a + v for a, v in zip(acc, terms, strict=True)]
     if space == "logit":
-        return jax.nn.softmax(_mean(z, w, group), axis=channel)
-    p = _mean(jax.nn.softmax(z, axis=channel + 1), w, group)
-    if w is not None and w.ndim == 2:  # per-class weights: renormalise the mixture
-        p = p / jnp.sum(p, axis=channel, keepdims=True)
-    return p
+        acc = softmax_slices(acc)[0]
+    elif w is not None and w.ndim == 2:  # per-class weights: renormalise the mixture
+        total = acc[0]
+        for v in acc[1:]:
+            total = total + v
+        acc = [v / total for v in acc]
+    return stack_classes(acc, channel)
 
 
 def sigmoid_ensemble(
@@ -177,7 +188,9 @@ def sigmoid_ensemble(
     group = members(logits, axis=axis, member_axis=member_axis, fn=fn)
     w = normalised_weights(weights, group, fn=fn)
     t = None if threshold is None else _threshold(threshold, group, fn=fn)
-    return _sigmoid_ensemble(group.x, w, t, channel=group.channel, space=space)
+    return _sigmoid_ensemble(
+        group.x, w, t, member_axis=group.member_axis, channel=group.channel, space=space
+    )
 
 
 def _threshold(threshold: Any, group: Members, *, fn: str) -> jax.Array:
@@ -196,7 +209,7 @@ def _threshold(threshold: Any, group: Members, *, fn: str) -> jax.Array:
                 f"{fn}: threshold is a probability in [0, 1] (thresholds apply to the "
                 f"probabilities, never to the logits); got {fmt(threshold)}"
             )
-    t = t.astype(group.x.dtype)
+    t = t.astype(compute_dtype(group))
     if t.ndim == 1:
         shape = [1] * (group.x.ndim - 1)
         shape[group.channel] = -1  # type: ignore[index]
@@ -204,13 +217,24 @@ def _threshold(threshold: Any, group: Members, *, fn: str) -> jax.Array:
     return t
 
 
-@cpu_tuned_jit(static_argnames=("channel", "space"))
-def _sigmoid_ensemble(x, w, t, *, channel, space):
-    group = Members(x, channel)
-    if space == "logit":
-        p = jax.nn.sigmoid(_mean(x, w, group))
-    else:
-        p = _mean(jax.nn.sigmoid(x), w, group)
+@cpu_tuned_jit(static_argnames=("member_axis", "channel", "space"))
+def _sigmoid_ensemble(x, w, t, *, member_axis, channel, space):
+    group = Members(x, member_axis, channel)
+    dt, n = compute_dtype(group), group.n
+    acc: Any = None
+    for m in range(n):
+        one = group.member(m, dt)
+        term = one if space == "logit" else jax.nn.sigmoid(one)
+        if w is None:
+            term = term / n
+        elif w.ndim == 1:
+            term = term * w[m]
+        else:  # per channel, along the channel axis
+            shape = [1] * one.ndim
+            shape[channel] = -1
+            term = term * w[m].reshape(shape)
+        acc = term if acc is None else acc + term
+    p = jax.nn.sigmoid(acc) if space == "logit" else acc
     return p if t is None else p > t
 
 
@@ -256,7 +280,28 @@ def to_labels(probabilities: ArrayLike, *, axis: int, dtype: Any = None) -> jax.
     if x.shape[a] == 0:
         raise ValueError(f"{fn}: the class axis {axis} of shape {x.shape} holds no classes")
     dt = _label_dtype(dtype, x.shape[a], fn=fn)
-    return jnp.argmax(x, axis=a).astype(dt)
+    return _to_labels(x, axis=a, out_dtype=dt)
+
+
+#: Up to this many classes the argmax is a chain of compares over the class slices (fusable
+#: with the program that makes the probabilities); above it, ``jnp.argmax``.
+_UNROLLED_CLASSES = 64
+
+
+@cpu_tuned_jit(static_argnames=("axis", "out_dtype"))
+def _to_labels(x, *, axis, out_dtype):
+    if x.shape[axis] > _UNROLLED_CLASSES:
+        return jnp.argmax(x, axis=axis).astype(out_dtype)
+    classes = class_slices(x, axis)
+    best, label = classes[0], jnp.zeros(classes[0].shape, out_dtype)
+    for c, v in enumerate(classes[1:], start=1):
+        # strictly greater keeps ties at the lowest class; a NaN wins, as in argmax
+        better = (v > best) | (jnp.isnan(v) & ~jnp.isnan(best))
+        best, label = (
+            jnp.where(better, v, best),
+            jnp.where(better, jnp.asarray(c, out_dtype), label),
+        )
+    return label
 
 
 def vote(
@@ -306,23 +351,34 @@ def vote(
         raise ValueError(f"{fn}: labels must be integers or bools; got dtype {group.x.dtype}")
     w = normalised_weights(weights, group, fn=fn)
     dt = label_dtype(k, signed=ties == "undecided")
-    return _vote(group.x, w, k=k, undecided=ties == "undecided", out_dtype=dt)
+    return _vote(group.x, w, member_axis=group.member_axis, k=k, undecided=ties == "undecided",
+                 out_dtype=dt)  # fmt: skip
 
 
-@cpu_tuned_jit(static_argnames=("k", "undecided", "out_dtype"))
-def _vote(x, w, *, k, undecided, out_dtype):
-    n = x.shape[0]
-    weights = jnp.full((n,), 1.0, jnp.float32) if w is None else w.astype(jnp.float32)
-    shape = (n,) + (1,) * (x.ndim - 1)
-    counts = jnp.stack(
-        [jnp.sum(jnp.where(x == c, weights.reshape(shape), 0.0), axis=0) for c in range(k)]
-    )
-    best = jnp.argmax(counts, axis=0)
-    if not undecided:
-        return best.astype(out_dtype)
-    top = jnp.max(counts, axis=0)
-    tied = jnp.sum(counts == top[None], axis=0) > 1
-    return jnp.where(tied, -1, best).astype(out_dtype)
+@cpu_tuned_jit(static_argnames=("member_axis", "k", "undecided", "out_dtype"))
+def _vote(x, w, *, member_axis, k, undecided, out_dtype):
+    group = Members(x, member_axis, None)
+    n = group.n
+    maps = [group.member(m) for m in range(n)]
+    counts: list[Any] = []
+    for c in range(k):
+        total: Any = None
+        for m, v in enumerate(maps):
+            term = jnp.where(v == c, jnp.asarray(member_weight(w, m, None, n), jnp.float32), 0.0)
+            total = term if total is None else total + term
+        counts.append(total)
+    best, label = counts[0], jnp.zeros(counts[0].shape, out_dtype)
+    tied = jnp.zeros(counts[0].shape, bool)
+    for c, v in enumerate(counts[1:], start=1):
+        tied = jnp.where(v > best, False, tied | (v == best))
+        better = v > best
+        best, label = (
+            jnp.where(better, v, best),
+            jnp.where(better, jnp.asarray(c, out_dtype), label),
+        )
+    if undecided:
+        label = jnp.where(tied, jnp.asarray(-1, out_dtype), label)
+    return label
 
 
 def regions_to_labels(

@@ -1,9 +1,12 @@
-"""The checked arguments every ensembling function starts with: members, axes, weights.
+"""The checked arguments every ensembling function starts with, and the member-by-class slices.
 
-Axes are given in the input's numbering (the member axis included); the functions move the
-member axis to the front and work on ``(members, ...)`` arrays whose class or channel axis is
-``channel + 1``. Arithmetic is float32 (float64 under x64 for float64 data); bfloat16 and
-float16 logits are accumulated in float32.
+Axes are given in the input's numbering (the member axis included). The data stay as given
+(dtype and layout) until the compiled program: there each member and each class is a slice
+of the input, cast to the compute dtype (float32; float64 under x64 for float64 data;
+bfloat16 and float16 accumulate in float32), and the reductions over the members and the
+classes are written out slice by slice. XLA then fuses the whole ensemble into one pass over
+the input, whatever the layout, instead of materialising each member's softmax (a reduction
+over a major class axis is ~10x slower on CPU than this, docs: Performance).
 """
 
 from __future__ import annotations
@@ -17,22 +20,38 @@ import numpy as np
 from .. import _dtypes
 from .._validation import fmt, is_traced, single_axis
 
-__all__ = ["Members", "label_dtype", "members", "normalised_weights", "per_class"]
+__all__ = [
+    "Members",
+    "class_slices",
+    "label_dtype",
+    "member_weight",
+    "members",
+    "normalised_weights",
+    "softmax_slices",
+    "stack_classes",
+]
 
 
 class Members(NamedTuple):
-    """Members stacked on axis 0 (compute dtype), and where the class axis went."""
+    """Stacked members as given, with their axes (hashable statics apart from ``x``)."""
 
     x: jax.Array
+    member_axis: int
     channel: int | None  # the class/channel axis of one member (member axis removed)
 
     @property
     def n(self) -> int:
-        return int(self.x.shape[0])
+        return int(self.x.shape[self.member_axis])
 
     def classes(self) -> int:
-        assert self.channel is not None
-        return int(self.x.shape[self.channel + 1])
+        if self.channel is None:
+            raise ValueError("no class axis")  # internal: callers check first
+        return int(self.member(0).shape[self.channel])
+
+    def member(self, m: int, dtype: Any = None) -> jax.Array:
+        """Member ``m`` (the member axis removed), cast to ``dtype`` if given."""
+        one = jax.lax.index_in_dim(self.x, m, self.member_axis, keepdims=False)
+        return one if dtype is None else one.astype(dtype)
 
 
 def members(
@@ -45,7 +64,7 @@ def members(
     floating: bool = True,
     needs_axis: bool = False,
 ) -> Members:
-    """Check the stacked members and their axes; move the member axis first.
+    """Check the stacked members and their axes.
 
     ``axis`` (the class or channel axis) may be None unless ``needs_axis``.
     """
@@ -73,10 +92,11 @@ def members(
             )
     if x.shape[m] == 0:
         raise ValueError(f"{fn}: {name} has no members (axis {m} of shape {x.shape} is empty)")
-    stacked = jnp.moveaxis(x, m, 0)
-    if floating:
-        stacked = stacked.astype(_dtypes.compute_dtype(x.dtype))
-    return Members(stacked, None if c is None else c - (c > m))
+    return Members(x, m, None if c is None else c - (c > m))
+
+
+def compute_dtype(group: Members) -> np.dtype:
+    return _dtypes.compute_dtype(group.x.dtype)
 
 
 def normalised_weights(weights: Any, group: Members, *, fn: str) -> jax.Array | None:
@@ -104,18 +124,45 @@ def normalised_weights(weights: Any, group: Members, *, fn: str) -> jax.Array | 
             raise ValueError(f"{fn}: weights must be finite and nonnegative; got {fmt(weights)}")
         if np.any(host.sum(axis=0) <= 0):
             raise ValueError(f"{fn}: the weights of some class sum to 0; got {fmt(weights)}")
-    w = w.astype(group.x.dtype)
+    w = w.astype(compute_dtype(group))
     return w / jnp.sum(w, axis=0, keepdims=True)
 
 
-def per_class(w: jax.Array, group: Members) -> jax.Array:
-    """Weights shaped to broadcast against the stacked members ``(members, ...)``."""
-    shape = [1] * group.x.ndim
-    shape[0] = group.n
-    if w.ndim == 2:
-        assert group.channel is not None
-        shape[group.channel + 1] = w.shape[1]
-    return w.reshape(shape)
+def member_weight(w: jax.Array | None, m: int, c: int | None, n: int) -> Any:
+    """The weight of member ``m`` (for class ``c`` when the weights are per class)."""
+    if w is None:
+        return 1.0 / n
+    return w[m] if w.ndim == 1 else w[m, c]
+
+
+def stack_classes(parts: list[jax.Array], channel: int) -> jax.Array:
+    """The class slices stacked back along ``channel``.
+
+    Inside a larger program (``to_labels(softmax_ensemble(...))`` under ``jit``) XLA fuses
+    the slices into their consumer and the stack is never stored.
+    """
+    return jnp.stack(parts, axis=channel)
+
+
+def class_slices(one: jax.Array, channel: int) -> list[jax.Array]:
+    """The classes of one member, each a slice without the class axis."""
+    return [
+        jax.lax.index_in_dim(one, c, channel, keepdims=False) for c in range(one.shape[channel])
+    ]
+
+
+def softmax_slices(logits: list[jax.Array]) -> tuple[list[jax.Array], list[jax.Array]]:
+    """``(probabilities, log-probabilities)`` of one member's class slices, stably."""
+    top = logits[0]
+    for v in logits[1:]:
+        top = jnp.maximum(top, v)
+    shifted = [v - top for v in logits]
+    exps = [jnp.exp(v) for v in shifted]
+    total = exps[0]
+    for e in exps[1:]:
+        total = total + e
+    inv, log_total = 1.0 / total, jnp.log(total)
+    return [e * inv for e in exps], [v - log_total for v in shifted]
 
 
 def label_dtype(count: int, *, signed: bool = False) -> np.dtype:

@@ -23,7 +23,15 @@ from jax.typing import ArrayLike
 
 from .._engine.jit import cpu_tuned_jit
 from .._validation import check_choice
-from .members import Members, members, normalised_weights, per_class
+from .members import (
+    Members,
+    class_slices,
+    compute_dtype,
+    member_weight,
+    members,
+    normalised_weights,
+    softmax_slices,
+)
 
 __all__ = ["EnsembleUncertainty", "ensemble_uncertainty"]
 
@@ -88,25 +96,40 @@ def ensemble_uncertainty(
     w = normalised_weights(weights, group, fn=fn)
     if w is not None and w.ndim != 1:
         raise ValueError(f"{fn}: weights must be one per member; got shape {tuple(w.shape)}")
-    return _uncertainty(group.x, w, channel=group.channel, logits=inputs == "logits")
+    return _uncertainty(group.x, w, member_axis=group.member_axis, channel=group.channel,
+                        logits=inputs == "logits")  # fmt: skip
 
 
-@cpu_tuned_jit(static_argnames=("channel", "logits"))
-def _uncertainty(x: jax.Array, w: Any, *, channel: int, logits: bool) -> EnsembleUncertainty:
-    group = Members(x, channel)
-    c = channel + 1
-    if logits:
-        logp = jax.nn.log_softmax(x, axis=c)
-        p = jnp.exp(logp)
-        member_entropy = -jnp.sum(p * logp, axis=c)
-    else:
-        p = x
-        member_entropy = jnp.sum(entr(p), axis=c)
-    ww = jnp.full((x.shape[0],), 1.0 / x.shape[0], x.dtype) if w is None else w
-    wb = per_class(ww, group)
-    mean = jnp.sum(p * wb, axis=0)
-    predictive = jnp.sum(entr(mean), axis=channel)
-    expected = jnp.sum(member_entropy * jnp.squeeze(wb, c), axis=0)
-    variance = jnp.sum(wb * (p - mean[None]) ** 2, axis=0)
+@cpu_tuned_jit(static_argnames=("member_axis", "channel", "logits"))
+def _uncertainty(
+    x: jax.Array, w: Any, *, member_axis: int, channel: int, logits: bool
+) -> EnsembleUncertainty:
+    group = Members(x, member_axis, channel)
+    dt, n = compute_dtype(group), group.n
+    mean: list[Any] = []
+    square: list[Any] = []
+    expected: Any = 0.0
+    for m in range(n):
+        one = class_slices(group.member(m, dt), channel)
+        if logits:
+            p, logp = softmax_slices(one)
+            entropy = -sum(v * lv for v, lv in zip(p, logp, strict=True))
+        else:
+            p = one
+            entropy = sum(entr(v) for v in p)
+        wm = member_weight(w, m, None, n)
+        expected = expected + wm * entropy
+        mean = (
+            [wm * v for v in p] if not mean else [a + wm * v for a, v in zip(mean, p, strict=True)]
+        )
+        sq = [wm * v * v for v in p]
+        square = sq if not square else [a + b for a, b in zip(square, sq, strict=True)]
+    predictive: Any = sum(entr(v) for v in mean)
+    # E[p^2] - E[p]^2 in one pass; the members' p lie in [0, 1], so the cancellation is at
+    # most a rounding of 1 (clamped at 0)
+    variance = [jnp.maximum(q - v * v, 0.0) for q, v in zip(square, mean, strict=True)]
     mi = jnp.maximum(predictive - expected, 0.0)
-    return EnsembleUncertainty(mean, predictive, expected, mi, variance)
+    stack = jnp.stack
+    return EnsembleUncertainty(
+        stack(mean, axis=channel), predictive, expected, mi, stack(variance, axis=channel)
+    )
