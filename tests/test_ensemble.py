@@ -317,3 +317,25 @@ def test_accumulator_guards(logits):
         acc.update(np.zeros((5, 6, 7), np.float32), np.ones(3))
     with pytest.raises(ValueError, match="EnsembleAccumulator.finalize: no member"):
         acc.finalize()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"space": "logit"}, {"weights": np.array([1.0, 2.0, 0.0, 3.0])},
+     {"weights": np.linspace(0.1, 2.0, 20).reshape(4, 5), "temperature": 0.7},
+     {"where": np.array([True, True, False, True, False])}],
+)  # fmt: skip
+@pytest.mark.parametrize(("axis", "member_axis"), [(1, 0), (-1, 0), (0, 2)])
+def test_eager_and_traced_formulations_agree(logits, options, axis, member_axis):
+    """Eager calls put the classes on the minor axis; traced ones work on class slices."""
+    z = np.moveaxis(logits, (0, 1), (member_axis, axis))
+    eager = softmax_ensemble(z, axis=axis, member_axis=member_axis, **options)
+    traced = jax.jit(lambda v: softmax_ensemble(v, axis=axis, member_axis=member_axis, **options))(
+        z
+    )
+    np.testing.assert_allclose(np.asarray(eager), np.asarray(traced), atol=TOL * 4)
+    reference = softmax_ensemble(logits, axis=1, **options)
+    out_axis = axis - (axis > member_axis) if axis >= 0 else axis
+    np.testing.assert_allclose(
+        np.moveaxis(np.asarray(eager), out_axis, 0), np.asarray(reference), atol=TOL * 4
+    )

@@ -115,7 +115,12 @@ def softmax_ensemble(
     w = normalised_weights(weights, group, fn=fn)
     t = _positive(temperature, compute_dtype(group), fn=fn, name="temperature")
     mask = _class_mask(where, group, fn=fn)
-    return _softmax_ensemble(
+    # Called eagerly, the probabilities are the result: computed with the classes on the
+    # minor axis (row reductions), ~1.7x faster on CPU. Traced (inside the caller's jit,
+    # vmap or grad), the class slices let XLA fuse the ensemble into what consumes it
+    # (to_labels: one pass, no probabilities stored). Docs: Performance.
+    program = _softmax_ensemble if is_traced(group.x) else _softmax_ensemble_minor
+    return program(
         group.x, w, t, mask, member_axis=group.member_axis, channel=group.channel, space=space
     )
 
@@ -140,6 +145,26 @@ def _softmax_ensemble(x, w, t, mask, *, member_axis, channel, space):
             total = total + v
         acc = [v / total for v in acc]
     return stack_classes(acc, channel)
+
+
+@cpu_tuned_jit(static_argnames=("member_axis", "channel", "space"))
+def _softmax_ensemble_minor(x, w, t, mask, *, member_axis, channel, space):
+    group = Members(x, member_axis, channel)
+    dt, n = compute_dtype(group), group.n
+    acc: Any = None
+    for m in range(n):
+        z = jnp.moveaxis(group.member(m, dt), channel, -1) / t
+        minor = (1,) * (z.ndim - 1) + (-1,)  # a class vector along the minor axis
+        if mask is not None:
+            z = jnp.where(mask.reshape(minor), z, -jnp.inf)
+        term = z if space == "logit" else jax.nn.softmax(z, axis=-1)
+        wm = 1.0 / n if w is None else (w[m] if w.ndim == 1 else w[m].reshape(minor))
+        acc = wm * term if acc is None else acc + wm * term
+    if space == "logit":
+        acc = jax.nn.softmax(acc, axis=-1)
+    elif w is not None and w.ndim == 2:  # per-class weights: renormalise the mixture
+        acc = acc / jnp.sum(acc, axis=-1, keepdims=True)
+    return jnp.moveaxis(acc, -1, channel)
 
 
 def sigmoid_ensemble(
