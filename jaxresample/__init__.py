@@ -29,7 +29,9 @@ EXPORTS: dict[str, str] = {
     "LaplacianPyramid": "._pyramid.pyramids",
     "antialias_sigma": "._kernels",
     "collapse_laplacian": "._pyramid.pyramids",
+    "ensemble_apply": "._ensemble.apply",
     "ensemble_uncertainty": "._ensemble.uncertainty",
+    "flip_tta": "._ensemble.apply",
     "regions_to_labels": "._ensemble.combine",
     "sigmoid_ensemble": "._ensemble.combine",
     "softmax_ensemble": "._ensemble.combine",
@@ -54,6 +56,8 @@ EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from ._ensemble.apply import ensemble_apply as ensemble_apply
+    from ._ensemble.apply import flip_tta as flip_tta
     from ._ensemble.combine import regions_to_labels as regions_to_labels
     from ._ensemble.combine import sigmoid_ensemble as sigmoid_ensemble
     from ._ensemble.combine import softmax_ensemble as softmax_ensemble

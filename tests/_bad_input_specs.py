@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax.numpy as jnp
 import numpy as np
 from hypothesis import strategies as st
 
@@ -516,6 +517,35 @@ def _regions(draw: Any) -> Call:
     kw = {"axis": draw(one([0, -1], [None, 9])),
           "order": draw(one([None, (1, 2), (3, 1, 2)], [(-1, 2), "ab", (1.5,)]))}  # fmt: skip
     return _call((x,), kw, oracle=False)
+
+
+def _model(params: Any, x: Any) -> Any:
+    """A model for ensemble_apply's strategy: any parameters, any input."""
+    return jnp.sum(jnp.asarray(params, jnp.float32)) * jnp.asarray(x).astype(jnp.float32)
+
+
+@spec("ensemble_apply")
+def _ensemble_apply(draw: Any) -> Call:
+    x, _, _ = draw(arrays())
+    params = draw(one([np.ones((2,)), np.ones((3, 1))], [np.ones(()), [], {"a": np.ones(0)}, None]))
+    kw = {"sequential": draw(one([False, True], ["yes"])),
+          "combine": draw(one([None], ["mean", 3]))}  # fmt: skip
+    fn = draw(one([_model], ["model", None]))
+    return _call((fn, params, x), kw, oracle=False)
+
+
+@spec("flip_tta")
+def _flip_tta(draw: Any) -> Call:
+    x, _, _ = draw(arrays())
+    kw = {"axes": draw(one([0, -1, (0,)], [(0, 0), 9, 1.5, None, "a"])),
+          "combine": draw(one([None], ["mean", 3]))}  # fmt: skip
+    fn = draw(one([_same], ["model", None]))
+    return _call((fn, x), kw, oracle=False)
+
+
+def _same(x: Any) -> Any:
+    """A model for flip_tta's strategy that keeps every axis."""
+    return jnp.asarray(x).astype(jnp.float32) * 2
 
 
 # ----------------------------------------------------------------------------- transform

@@ -8,6 +8,7 @@ compiles nothing, and gradients are finite with respect to the differentiable ar
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Callable
@@ -110,6 +111,16 @@ def _volume_and_affine(r: np.random.Generator) -> Args:
 
 def _labels(r: np.random.Generator) -> Args:
     return (r.integers(0, 3, size=(6, 5, 4)).astype(np.int32),)
+
+
+def _linear(w: Any, x: Any) -> Any:
+    """A linear model for ensemble_apply: (classes, features) @ (features, n)."""
+    return w @ x
+
+
+def _smooth(x: Any) -> Any:
+    """A model for flip_tta that keeps the axes: a 3-tap blur along the last axis."""
+    return x + 0.5 * jnp.roll(x, 1, axis=-1) + 0.25 * jnp.roll(x, -1, axis=-1)
 
 
 CASES: list[Case] = [
@@ -279,6 +290,22 @@ CASES: list[Case] = [
         grad_argnums=(),
     ),
     Case(jaxresample.ensemble_uncertainty, _f32(3, 4, 5, 2), dict(axis=1)),
+    Case(
+        jaxresample.ensemble_apply,
+        lambda r: (
+            r.normal(size=(3, 4, 5)).astype(np.float32),
+            r.normal(size=(5, 6)).astype(np.float32),
+        ),
+        dict(combine=functools.partial(jaxresample.softmax_ensemble, axis=1), sequential=True),
+        grad_argnums=(0, 1),
+        inputs=lambda w, x: (_linear, w, x),
+    ),
+    Case(
+        jaxresample.flip_tta,
+        _f32(4, 6),
+        dict(axes=(0, 1), combine=functools.partial(jaxresample.softmax_ensemble, axis=1)),
+        inputs=lambda x: (_smooth, x),
+    ),
     Case(jaxresample.gaussian_pyramid, _f32(13, 8), dict(levels=3)),
     Case(jaxresample.laplacian_pyramid, _f32(13, 8), dict(levels=3, downscale=2.5)),
     Case(
