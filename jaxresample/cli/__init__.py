@@ -157,6 +157,48 @@ def _build_parser() -> argparse.ArgumentParser:
         help="print the output shape, spacing and affine; read no data, write nothing",
     )  # fmt: skip
 
+    ens = sub.add_parser(
+        "ensemble",
+        help="combine the logit or probability maps of several models into one",
+        description="Combine the members IN... (images of the same grid, the classes along "
+        "--axis) into OUT: --softmax averages the class probabilities of mutually exclusive "
+        "classes, --sigmoid averages each channel of labels that may overlap. OUT keeps the "
+        "members' affine; it is written atomically and never overwritten without --force.",
+    )
+    ens.add_argument("inputs", nargs="+", metavar="IN", help="the members' files")
+    ens.add_argument("-o", "--output", required=True, metavar="OUT", help="the output file")
+    kind = ens.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--softmax", action="store_true", help="mutually exclusive classes")
+    kind.add_argument("--sigmoid", action="store_true", help="labels or regions that may overlap")
+    ens.add_argument(
+        "--axis", type=int, default=-1,
+        help="the class axis of each member's data (default: -1, the last)",
+    )  # fmt: skip
+    ens.add_argument(
+        "--input", choices=("logits", "probs"), default="logits",
+        help="what the members hold (default: logits)",
+    )  # fmt: skip
+    ens.add_argument(
+        "--weights", nargs="+", type=_positive_floats, default=None, metavar="W",
+        help="one weight per member (default: equal)",
+    )  # fmt: skip
+    ens.add_argument(
+        "--labels", action="store_true",
+        help="write a label map: the argmax (--softmax), or the thresholded regions painted "
+        "in channel order as labels 1, 2, ... (--sigmoid)",
+    )  # fmt: skip
+    ens.add_argument(
+        "--threshold", type=_finite_float, default=None, metavar="P",
+        help="--sigmoid: write masks of probability > P (a probability, default 0.5 with "
+        "--labels)",
+    )  # fmt: skip
+    ens.add_argument(
+        "--uncertainty", default=None, metavar="PATH",
+        help="--softmax: also write the mutual information map (where the members disagree)",
+    )  # fmt: skip
+    ens.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    ens.add_argument("-v", "--verbose", action="store_true", help="print each stage's time")
+
     info = sub.add_parser(
         "info", help="print shape, spacing, orientation and dtype of an image file",
         description="Describe an image file from its header alone (the data is not read).",
@@ -189,6 +231,10 @@ def _run(args: argparse.Namespace) -> None:
         from .resample import run as run_resample
 
         run_resample(args)
+    elif args.command == "ensemble":
+        from .ensemble import run as run_ensemble
+
+        run_ensemble(args)
     elif args.command == "info":
         from .info import run as run_info
 
