@@ -472,6 +472,8 @@ def _softmax(draw: Any) -> Call:
         kw["where"] = draw(one([np.array([True, False, True])], [np.zeros(3, bool), [1, 0, 1]]))
     elif name == "inputs":
         kw["inputs"] = draw(one(["logits", "probs"], ["p", None]))
+    if "inputs" not in kw and isinstance(x, np.ndarray) and x.ndim >= 1 and draw(st.booleans()):
+        x = list(x)  # the members as a sequence: streamed (softmax_ensemble)
     return _call((x,), kw, oracle=False)
 
 

@@ -323,7 +323,10 @@ def test_accumulator_guards(logits):
     "options",
     [{}, {"space": "logit"}, {"weights": np.array([1.0, 2.0, 0.0, 3.0])},
      {"weights": np.linspace(0.1, 2.0, 20).reshape(4, 5), "temperature": 0.7},
-     {"where": np.array([True, True, False, True, False])}],
+     {"where": np.array([True, True, False, True, False])},
+     # a zero weight and masked logits: the mask applies after the mean (0 x -inf is NaN)
+     {"where": np.array([True, True, False, True, False]), "space": "logit",
+      "weights": np.array([1.0, 0.0, 2.0, 1.0])}],
 )  # fmt: skip
 @pytest.mark.parametrize(("axis", "member_axis"), [(1, 0), (-1, 0), (0, 2)])
 def test_eager_and_traced_formulations_agree(logits, options, axis, member_axis):
@@ -334,8 +337,35 @@ def test_eager_and_traced_formulations_agree(logits, options, axis, member_axis)
         z
     )
     np.testing.assert_allclose(np.asarray(eager), np.asarray(traced), atol=TOL * 4)
+    assert np.all(np.isfinite(np.asarray(eager)))
     reference = softmax_ensemble(logits, axis=1, **options)
     out_axis = axis - (axis > member_axis) if axis >= 0 else axis
     np.testing.assert_allclose(
         np.moveaxis(np.asarray(eager), out_axis, 0), np.asarray(reference), atol=TOL * 4
     )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"space": "logit", "temperature": 2.0}, {"weights": np.array([1.0, 0.0, 2.0, 1.0])},
+     {"weights": np.linspace(0.1, 2.0, 20).reshape(4, 5)},
+     {"where": np.array([True, False, True, True, False])},
+     {"where": np.array([True, False, True, True, False]), "space": "logit",
+      "weights": np.array([1.0, 0.0, 2.0, 1.0])}],
+)  # fmt: skip
+def test_a_sequence_of_members_is_streamed_to_the_same_result(logits, options):
+    stacked = softmax_ensemble(logits, axis=1, **options)
+    streamed = softmax_ensemble(list(logits), axis=1, **options)
+    np.testing.assert_allclose(np.asarray(streamed), np.asarray(stacked), atol=TOL * 4)
+    assert np.all(np.isfinite(np.asarray(streamed)))
+
+
+def test_sigmoid_sequences_and_sequence_errors(logits):
+    t = np.array([0.2, 0.4, 0.5, 0.6, 0.8])
+    a = sigmoid_ensemble(logits, axis=1, threshold=t, weights=np.array([1.0, 2.0, 3.0, 4.0]))
+    b = sigmoid_ensemble(tuple(logits), axis=1, threshold=t, weights=np.array([1.0, 2.0, 3.0, 4.0]))
+    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    with pytest.raises(ValueError, match="softmax_ensemble: every member must have the shape"):
+        softmax_ensemble([logits[0], logits[1][:, :3]], axis=1)
+    with pytest.raises(ValueError, match="softmax_ensemble: logits has no members"):
+        softmax_ensemble([], axis=1)

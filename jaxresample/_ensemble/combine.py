@@ -26,12 +26,14 @@ from .members import (
     class_slices,
     compute_dtype,
     label_dtype,
+    member_channel,
     member_weight,
     members,
     normalised_weights,
     softmax_slices,
     stack_classes,
 )
+from .stream import stream
 
 __all__ = ["regions_to_labels", "sigmoid_ensemble", "softmax_ensemble", "to_labels", "vote"]
 
@@ -59,7 +61,7 @@ def _class_mask(where: Any, group: Members, *, fn: str) -> jax.Array | None:
 
 
 def softmax_ensemble(
-    logits: ArrayLike,
+    logits: ArrayLike | Sequence[ArrayLike],
     *,
     axis: int,
     member_axis: int = 0,
@@ -77,7 +79,9 @@ def softmax_ensemble(
 
     Args:
       logits: the members' logits, stacked along ``member_axis`` (any float dtype;
-        bfloat16/float16 are accumulated in float32).
+        bfloat16/float16 are accumulated in float32); or a list or tuple of the members'
+        arrays, added one at a time with :class:`EnsembleAccumulator` and never stacked
+        (memory of one member; the axes are numbered as if stacked on ``member_axis``).
       axis: the class axis, in ``logits``'s numbering (it must have at least 2 classes).
         Static.
       member_axis: the axis that stacks the members. Static.
@@ -106,6 +110,10 @@ def softmax_ensemble(
     """
     fn = "softmax_ensemble"
     space = check_choice(space, SPACES, fn=fn, name="space")
+    if isinstance(logits, (list, tuple)):  # members one at a time: never stacked
+        return stream(logits, kind="softmax", axis=axis, member_axis=member_axis,
+                      weights=weights, space=space, temperature=temperature, where=where,
+                      fn=fn)  # fmt: skip
     group = members(logits, axis=axis, member_axis=member_axis, fn=fn, needs_axis=True)
     if group.classes() < 2:
         raise ValueError(
@@ -132,12 +140,14 @@ def _softmax_ensemble(x, w, t, mask, *, member_axis, channel, space):
     acc: list[Any] = []
     for m in range(n):
         logits = class_slices(group.member(m, dt) / t, channel)
-        if mask is not None:
+        if mask is not None and space == "prob":
             logits = [jnp.where(mask[c], v, -jnp.inf) for c, v in enumerate(logits)]
         terms = logits if space == "logit" else softmax_slices(logits)[0]
         terms = [member_weight(w, m, c, n) * v for c, v in enumerate(terms)]
         acc = terms if not acc else [a + v for a, v in zip(acc, terms, strict=True)]
     if space == "logit":
+        if mask is not None:  # after the mean: a zero weight times -inf would be NaN
+            acc = [jnp.where(mask[c], v, -jnp.inf) for c, v in enumerate(acc)]
         acc = softmax_slices(acc)[0]
     elif w is not None and w.ndim == 2:  # per-class weights: renormalise the mixture
         total = acc[0]
@@ -155,12 +165,14 @@ def _softmax_ensemble_minor(x, w, t, mask, *, member_axis, channel, space):
     for m in range(n):
         z = jnp.moveaxis(group.member(m, dt), channel, -1) / t
         minor = (1,) * (z.ndim - 1) + (-1,)  # a class vector along the minor axis
-        if mask is not None:
+        if mask is not None and space == "prob":
             z = jnp.where(mask.reshape(minor), z, -jnp.inf)
         term = z if space == "logit" else jax.nn.softmax(z, axis=-1)
         wm = 1.0 / n if w is None else (w[m] if w.ndim == 1 else w[m].reshape(minor))
         acc = wm * term if acc is None else acc + wm * term
     if space == "logit":
+        if mask is not None:  # after the mean: a zero weight times -inf would be NaN
+            acc = jnp.where(mask.reshape((1,) * (acc.ndim - 1) + (-1,)), acc, -jnp.inf)
         acc = jax.nn.softmax(acc, axis=-1)
     elif w is not None and w.ndim == 2:  # per-class weights: renormalise the mixture
         acc = acc / jnp.sum(acc, axis=-1, keepdims=True)
@@ -168,7 +180,7 @@ def _softmax_ensemble_minor(x, w, t, mask, *, member_axis, channel, space):
 
 
 def sigmoid_ensemble(
-    logits: ArrayLike,
+    logits: ArrayLike | Sequence[ArrayLike],
     *,
     member_axis: int = 0,
     axis: int | None = None,
@@ -184,7 +196,8 @@ def sigmoid_ensemble(
     threshold is always a probability, never a logit.
 
     Args:
-      logits: the members' logits, stacked along ``member_axis``.
+      logits: the members' logits, stacked along ``member_axis``; or a list or tuple of
+        the members' arrays, added one at a time and never stacked.
       member_axis: the axis that stacks the members. Static.
       axis: the channel axis (in ``logits``'s numbering), needed for ``[members, channels]``
         weights or per-channel thresholds; None otherwise. Static.
@@ -210,6 +223,13 @@ def sigmoid_ensemble(
     """
     fn = "sigmoid_ensemble"
     space = check_choice(space, SPACES, fn=fn, name="space")
+    if isinstance(logits, (list, tuple)):  # members one at a time: never stacked
+        p = stream(logits, kind="sigmoid", axis=axis, member_axis=member_axis,
+                   weights=weights, space=space, temperature=1.0, where=None, fn=fn)  # fmt: skip
+        if threshold is None:
+            return p
+        channel = member_channel(axis, member_axis, p.ndim, fn=fn)
+        return p > _threshold(threshold, Members(p[None], 0, channel), fn=fn)
     group = members(logits, axis=axis, member_axis=member_axis, fn=fn)
     w = normalised_weights(weights, group, fn=fn)
     t = None if threshold is None else _threshold(threshold, group, fn=fn)

@@ -24,6 +24,7 @@ __all__ = [
     "Members",
     "class_slices",
     "label_dtype",
+    "member_channel",
     "member_weight",
     "members",
     "normalised_weights",
@@ -93,6 +94,21 @@ def members(
     if x.shape[m] == 0:
         raise ValueError(f"{fn}: {name} has no members (axis {m} of shape {x.shape} is empty)")
     return Members(x, m, None if c is None else c - (c > m))
+
+
+def member_channel(axis: Any, member_axis: Any, member_ndim: int, *, fn: str) -> int | None:
+    """The class axis of one member, from axes numbered as in the stacked members."""
+    nd = member_ndim + 1
+    m = single_axis(member_axis, nd, fn=fn, name="member_axis")
+    if axis is None:
+        return None
+    c = single_axis(axis, nd, fn=fn, name="axis")
+    if c == m:
+        raise ValueError(
+            f"{fn}: the class axis must not be the member axis; got axis={fmt(axis)} and "
+            f"member_axis={fmt(member_axis)}"
+        )
+    return c - (c > m)
 
 
 def compute_dtype(group: Members) -> np.dtype:

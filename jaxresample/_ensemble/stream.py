@@ -20,9 +20,9 @@ from jax.typing import ArrayLike
 
 from .. import _dtypes
 from .._validation import check_choice, fmt, is_traced, single_axis, static_int
-from .members import class_slices, softmax_slices, stack_classes
+from .members import class_slices, member_channel, softmax_slices, stack_classes
 
-__all__ = ["EnsembleAccumulator"]
+__all__ = ["EnsembleAccumulator", "stream"]
 
 Kind = Literal["softmax", "sigmoid"]
 
@@ -40,6 +40,7 @@ class EnsembleAccumulator:
       total: the weighted sum of the members' probabilities (``space='prob'``) or logits.
       weight: the weight added so far, per class along the class axis (or a scalar).
       temperature: the logits are divided by it.
+      mask: the classes allowed (a bool per class), or None for all.
       kind: ``'softmax'`` (mutually exclusive classes) or ``'sigmoid'`` (overlapping
         labels). Static.
       space: ``'prob'`` or ``'logit'``. Static.
@@ -59,6 +60,7 @@ class EnsembleAccumulator:
     total: jax.Array
     weight: jax.Array
     temperature: jax.Array
+    mask: jax.Array | None = None
     kind: str = dataclasses.field(default="softmax", metadata=dict(static=True))
     space: str = dataclasses.field(default="prob", metadata=dict(static=True))
     channel: int | None = dataclasses.field(default=None, metadata=dict(static=True))
@@ -73,6 +75,7 @@ class EnsembleAccumulator:
         space: Literal["prob", "logit"] = "prob",
         temperature: ArrayLike = 1.0,
         dtype: Any = np.float32,
+        where: ArrayLike | None = None,
     ) -> EnsembleAccumulator:
         """An empty accumulator for members of ``shape``.
 
@@ -85,6 +88,8 @@ class EnsembleAccumulator:
             Static.
           temperature: the logits are divided by it (> 0). Traced.
           dtype: the accumulation dtype (float32 default; float64 under x64). Static.
+          where: softmax only: a bool per class, the classes allowed (the others get
+            probability 0). Traced.
 
         Returns:
           An accumulator with nothing added.
@@ -93,7 +98,15 @@ class EnsembleAccumulator:
           ValueError: an unknown kind or space, a softmax without a class axis or with one
             class, a bad shape, a non-positive temperature.
         """
-        fn = "EnsembleAccumulator.init"
+        return cls._checked(shape, kind=kind, axis=axis, space=space, temperature=temperature,
+                            dtype=dtype, where=where, fn="EnsembleAccumulator.init")  # fmt: skip
+
+    @classmethod
+    def _checked(
+        cls, shape: Any, *, kind: Any, axis: Any, space: Any, temperature: Any, dtype: Any,
+        where: Any, fn: str,
+    ) -> EnsembleAccumulator:  # fmt: skip
+        """:meth:`init`, its errors naming ``fn`` (the array functions stream through it)."""
         kind = check_choice(kind, ("softmax", "sigmoid"), fn=fn, name="kind")
         space = check_choice(space, ("prob", "logit"), fn=fn, name="space")
         if isinstance(shape, (str, bytes)) or np.ndim(shape) != 1:
@@ -113,7 +126,15 @@ class EnsembleAccumulator:
         if not is_traced(t) and not float(t) > 0:
             raise ValueError(f"{fn}: temperature must be positive; got {fmt(temperature)}")
         weight = jnp.zeros(() if channel is None else (dims[channel],), dt)
-        return cls(jnp.zeros(dims, dt), weight, t.astype(dt), kind, space, channel)
+        mask = None
+        if where is not None:
+            mask = jnp.asarray(where)
+            if kind != "softmax" or mask.dtype != jnp.bool_ or mask.shape != weight.shape:
+                raise ValueError(
+                    f"{fn}: where must be a bool per class of a softmax ensemble "
+                    f"({weight.shape}); got {fmt(where)}"
+                )
+        return cls(jnp.zeros(dims, dt), weight, t.astype(dt), mask, kind, space, channel)
 
     def _along(self, v: jax.Array) -> jax.Array:
         if v.ndim == 0 or self.channel is None:
@@ -151,6 +172,8 @@ class EnsembleAccumulator:
         if not is_traced(w) and bool(np.any(np.asarray(w) < 0)):
             raise ValueError(f"{fn}: weight must be nonnegative; got {fmt(weight)}")
         z = z.astype(self.total.dtype) / self.temperature
+        if self.mask is not None:  # masked classes add nothing (their logits are set at the end)
+            z = jnp.where(self._along(self.mask), z, -jnp.inf if self.space == "prob" else 0.0)
         if self.space == "logit":
             term = z
         elif self.kind == "sigmoid":
@@ -178,6 +201,67 @@ class EnsembleAccumulator:
             return jax.nn.sigmoid(mean) if self.space == "logit" else mean
         c = self._classes(fn)
         if self.space == "logit":
+            if self.mask is not None:
+                mean = jnp.where(self._along(self.mask), mean, -jnp.inf)
             return stack_classes(softmax_slices(class_slices(mean, c))[0], c)
         # per-class weights make the mixture sum to other than 1: renormalise it
         return mean / jnp.sum(mean, axis=c, keepdims=True)
+
+
+@jax.jit
+def _add(acc: EnsembleAccumulator, z: jax.Array, w: jax.Array) -> EnsembleAccumulator:
+    return acc.update(z, w)
+
+
+def stream(
+    seq: Sequence[Any],
+    *,
+    kind: Kind,
+    axis: Any,
+    member_axis: Any,
+    weights: Any,
+    space: Any,
+    temperature: Any,
+    where: Any,
+    fn: str,
+) -> jax.Array:
+    """The ensemble of a sequence of members, added one at a time (never stacked).
+
+    ``axis`` and ``member_axis`` are in the numbering of the members stacked on
+    ``member_axis``, as for stacked input.
+    """
+    if len(seq) == 0:
+        raise ValueError(f"{fn}: logits has no members (an empty sequence)")
+    members = [_dtypes.as_array(z, fn=fn, name="logits", complex_ok=False) for z in seq]
+    first = members[0]
+    for k, z in enumerate(members):
+        if not jnp.issubdtype(z.dtype, jnp.floating):
+            raise TypeError(f"{fn}: logits must be floating point; member {k} has {z.dtype}")
+        if z.shape != first.shape:
+            raise ValueError(
+                f"{fn}: every member must have the shape of the first {first.shape}; "
+                f"member {k} has {z.shape}"
+            )
+    channel = member_channel(axis, member_axis, first.ndim, fn=fn)
+    if kind == "softmax" and (channel is None or first.shape[channel] < 2):
+        raise ValueError(
+            f"{fn}: the class axis has fewer than 2 classes; a softmax over one class is 1 "
+            "everywhere. For a single yes/no channel use sigmoid_ensemble"
+        )
+    dt = _dtypes.compute_dtype(first.dtype)
+    n = len(members)
+    w = jnp.ones((n,), dt) if weights is None else jnp.asarray(weights, dt)
+    classes = None if channel is None else first.shape[channel]
+    if w.shape not in ((n,), (n, classes)):
+        raise ValueError(
+            f"{fn}: weights must have shape ({n},) or ({n}, {classes}); got {tuple(w.shape)}"
+        )
+    if not is_traced(w) and (bool(np.any(np.asarray(w) < 0)) or not np.all(np.isfinite(w))):
+        raise ValueError(f"{fn}: weights must be finite and nonnegative; got {fmt(weights)}")
+    acc = EnsembleAccumulator._checked(
+        first.shape, kind=kind, axis=channel, space=space, temperature=temperature, dtype=dt,
+        where=where, fn=fn,
+    )  # fmt: skip
+    for k, z in enumerate(members):
+        acc = _add(acc, z, w[k])
+    return acc.finalize()
