@@ -50,7 +50,7 @@ class EnsembleAccumulator:
     Examples:
       >>> import jax, jax.numpy as jnp
       >>> from jaxresample import EnsembleAccumulator, softmax_ensemble
-      >>> logits = jax.random.normal(jax.random.key(0), (4, 3, 8))  # 4 members, 3 classes
+      >>> logits = jax.random.normal(jax.random.key(0), (4, 3, 8), jnp.float32)  # 4 members
       >>> acc = EnsembleAccumulator.init((3, 8), kind="softmax", axis=0)
       >>> acc, _ = jax.lax.scan(lambda a, z: (a.update(z), None), acc, logits)
       >>> bool(jnp.allclose(acc.finalize(), softmax_ensemble(logits, axis=1), atol=1e-6))
