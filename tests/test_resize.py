@@ -134,8 +134,9 @@ def test_linear_upsampling_matches_jax_everywhere(rng, mode):
 @pytest.mark.parametrize("method", [*KERNELS, "area", "nearest", "bspline3"])
 @pytest.mark.parametrize("mode", ["reflect", "mirror", "nearest", "wrap", "constant"])
 def test_no_border_sample_loses_weight(method, mode):
-    """jax #24106: the last row and column of an anti-aliased downsampling get zero weight.
-    Here a constant image stays constant under every extension (cval = the constant)."""
+    """Border samples keep the interior kernel's full weight (the border weighting of
+    anti-aliased resizing is the subject of jax #24106)."""
+    # a constant image stays constant under every extension (cval = the constant)
     x = np.full((37, 23), 3.0, FLOAT)
     y = np.asarray(resize(x, (11, 8), method=method, mode=mode, cval=3.0))
     np.testing.assert_allclose(y, 3.0, rtol=TOL * 8)
