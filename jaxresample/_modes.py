@@ -41,6 +41,7 @@ __all__ = [
     "Behaviour",
     "Mode",
     "extend_index",
+    "filter_name",
     "pad",
     "per_axis",
     "resolve",
@@ -115,6 +116,11 @@ def resolve(mode: Any, *, family: Family, fn: str, name: str = "mode") -> Behavi
             f"allowed values are {sorted(MODES)}"
         ) from None
     return spec.interp if family == "interp" else spec.filter
+
+
+def filter_name(behaviour: str) -> str:
+    """A scipy mode name whose behaviour in filters is ``behaviour``."""
+    return next(m.name for m in MODES.values() if m.filter == behaviour)
 
 
 def per_axis(mode: Any, n: int, *, family: Family, fn: str) -> tuple[Behaviour, ...]:

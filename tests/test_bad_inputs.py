@@ -30,6 +30,7 @@ import jaxresample
 import jaxresample.io
 import jaxresample.ndimage
 import jaxresample.transform
+from tests import _bad_input_specs_ensemble  # noqa: F401  (registers its strategies)
 from tests._bad_input_cases import Call
 from tests._bad_input_runner import Runner, _public
 from tests._bad_input_specs import NOT_CALLED, SPECS

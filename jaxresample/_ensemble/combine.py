@@ -30,6 +30,7 @@ from .members import (
     member_weight,
     members,
     normalised_weights,
+    positive_scalar,
     softmax_slices,
     stack_classes,
 )
@@ -39,13 +40,6 @@ __all__ = ["regions_to_labels", "sigmoid_ensemble", "softmax_ensemble", "to_labe
 
 Space = Literal["prob", "logit"]
 SPACES: tuple[Space, ...] = ("prob", "logit")
-
-
-def _positive(value: Any, dtype: Any, *, fn: str, name: str) -> jax.Array:
-    v = _dtypes.as_scalar(value, fn=fn, name=name, complex_ok=False).astype(dtype)
-    if not is_traced(v) and not float(v) > 0:
-        raise ValueError(f"{fn}: {name} must be positive; got {fmt(value)}")
-    return v
 
 
 def _class_mask(where: Any, group: Members, *, fn: str) -> jax.Array | None:
@@ -121,7 +115,7 @@ def softmax_ensemble(
             "is 1 everywhere. For a single yes/no channel use sigmoid_ensemble"
         )
     w = normalised_weights(weights, group, fn=fn)
-    t = _positive(temperature, compute_dtype(group), fn=fn, name="temperature")
+    t = positive_scalar(temperature, compute_dtype(group), fn=fn, name="temperature")
     mask = _class_mask(where, group, fn=fn)
     # Called eagerly, the probabilities are the result: computed with the classes on the
     # minor axis (row reductions), ~1.7x faster on CPU. Traced (inside the caller's jit,

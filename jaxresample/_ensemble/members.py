@@ -22,12 +22,14 @@ from .._validation import fmt, is_traced, single_axis
 
 __all__ = [
     "Members",
+    "checked_weights",
     "class_slices",
     "label_dtype",
     "member_channel",
     "member_weight",
     "members",
     "normalised_weights",
+    "positive_scalar",
     "softmax_slices",
     "stack_classes",
 ]
@@ -116,7 +118,15 @@ def compute_dtype(group: Members) -> np.dtype:
 
 
 def normalised_weights(weights: Any, group: Members, *, fn: str) -> jax.Array | None:
-    """Weights of shape ``[members]`` or ``[members, classes]``, normalised over the members.
+    """:func:`checked_weights` of stacked members."""
+    classes = None if group.channel is None else group.classes()
+    return checked_weights(weights, group.n, classes, compute_dtype(group), fn=fn)
+
+
+def checked_weights(
+    weights: Any, n: int, classes: int | None, dtype: Any, *, fn: str
+) -> jax.Array | None:
+    """Weights of shape ``[n]`` or ``[n, classes]``, normalised over the members.
 
     Concrete weights must be finite, nonnegative, and give every class a positive total;
     traced weights are used as given (their total must not be 0).
@@ -126,8 +136,7 @@ def normalised_weights(weights: Any, group: Members, *, fn: str) -> jax.Array | 
     w = jnp.asarray(weights)
     if not jnp.issubdtype(w.dtype, jnp.number) or jnp.issubdtype(w.dtype, jnp.complexfloating):
         raise TypeError(f"{fn}: weights must be real numbers; got dtype {w.dtype}")
-    n = group.n
-    shapes = [(n,)] + ([(n, group.classes())] if group.channel is not None else [])
+    shapes = [(n,)] + ([(n, classes)] if classes is not None else [])
     if tuple(w.shape) not in shapes:
         raise ValueError(
             f"{fn}: weights must have shape {' or '.join(str(s) for s in shapes)} (one per "
@@ -140,8 +149,16 @@ def normalised_weights(weights: Any, group: Members, *, fn: str) -> jax.Array | 
             raise ValueError(f"{fn}: weights must be finite and nonnegative; got {fmt(weights)}")
         if np.any(host.sum(axis=0) <= 0):
             raise ValueError(f"{fn}: the weights of some class sum to 0; got {fmt(weights)}")
-    w = w.astype(compute_dtype(group))
+    w = w.astype(dtype)
     return w / jnp.sum(w, axis=0, keepdims=True)
+
+
+def positive_scalar(value: Any, dtype: Any, *, fn: str, name: str) -> jax.Array:
+    """A scalar such as ``temperature`` in ``dtype``; concrete values must be > 0."""
+    v = _dtypes.as_scalar(value, fn=fn, name=name, complex_ok=False).astype(dtype)
+    if not is_traced(v) and not float(v) > 0:
+        raise ValueError(f"{fn}: {name} must be positive; got {fmt(value)}")
+    return v
 
 
 def member_weight(w: jax.Array | None, m: int, c: int | None, n: int) -> Any:

@@ -20,7 +20,14 @@ from jax.typing import ArrayLike
 
 from .. import _dtypes
 from .._validation import check_choice, fmt, is_traced, single_axis, static_int
-from .members import class_slices, member_channel, softmax_slices, stack_classes
+from .members import (
+    checked_weights,
+    class_slices,
+    member_channel,
+    positive_scalar,
+    softmax_slices,
+    stack_classes,
+)
 
 __all__ = ["EnsembleAccumulator", "stream"]
 
@@ -122,9 +129,7 @@ class EnsembleAccumulator:
         if dt.kind != "f":
             raise TypeError(f"{fn}: dtype must be a floating dtype; got {fmt(dtype)}")
         dt = _dtypes.compute_dtype(dt)
-        t = _dtypes.as_scalar(temperature, fn=fn, name="temperature", complex_ok=False)
-        if not is_traced(t) and not float(t) > 0:
-            raise ValueError(f"{fn}: temperature must be positive; got {fmt(temperature)}")
+        t = positive_scalar(temperature, dt, fn=fn, name="temperature")
         weight = jnp.zeros(() if channel is None else (dims[channel],), dt)
         mask = None
         if where is not None:
@@ -134,7 +139,7 @@ class EnsembleAccumulator:
                     f"{fn}: where must be a bool per class of a softmax ensemble "
                     f"({weight.shape}); got {fmt(where)}"
                 )
-        return cls(jnp.zeros(dims, dt), weight, t.astype(dt), mask, kind, space, channel)
+        return cls(jnp.zeros(dims, dt), weight, t, mask, kind, space, channel)
 
     def _along(self, v: jax.Array) -> jax.Array:
         if v.ndim == 0 or self.channel is None:
@@ -250,14 +255,9 @@ def stream(
         )
     dt = _dtypes.compute_dtype(first.dtype)
     n = len(members)
-    w = jnp.ones((n,), dt) if weights is None else jnp.asarray(weights, dt)
     classes = None if channel is None else first.shape[channel]
-    if w.shape not in ((n,), (n, classes)):
-        raise ValueError(
-            f"{fn}: weights must have shape ({n},) or ({n}, {classes}); got {tuple(w.shape)}"
-        )
-    if not is_traced(w) and (bool(np.any(np.asarray(w) < 0)) or not np.all(np.isfinite(w))):
-        raise ValueError(f"{fn}: weights must be finite and nonnegative; got {fmt(weights)}")
+    w = checked_weights(weights, n, classes, dt, fn=fn)
+    w = jnp.ones((n,), dt) if w is None else w
     acc = EnsembleAccumulator._checked(
         first.shape, kind=kind, axis=channel, space=space, temperature=temperature, dtype=dt,
         where=where, fn=fn,

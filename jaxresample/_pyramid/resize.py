@@ -28,21 +28,13 @@ from .._engine.sampler import Sampling
 from .._engine.separable import resample_separable, run_separable
 from .._kernels import antialias_sigma
 from .._limits import check_array
-from .._validation import check_choice, concrete_float, fmt, per_axis, single_axis, static_int
-from .scale import as_cval, as_image
+from .._validation import check_choice, concrete_float, fmt, per_axis, static_int
+from .scale import as_cval, as_image, spatial_axes
 
-__all__ = ["axis_grid", "resize", "rescale", "sample_spline", "spatial_axes"]
+__all__ = ["axis_grid", "resize", "rescale", "sample_spline"]
 
 #: The interpolating kernels that ``antialias`` widens.
 _WIDENED = ("linear", "cubic", "lanczos3", "lanczos5")
-
-
-def spatial_axes(ndim: int, channel_axis: Any, *, fn: str) -> tuple[int, ...]:
-    """Every axis but ``channel_axis`` (None: every axis)."""
-    if channel_axis is None:
-        return tuple(range(ndim))
-    c = single_axis(channel_axis, ndim, fn=fn, name="channel_axis")
-    return tuple(a for a in range(ndim) if a != c)
 
 
 def axis_grid(n: int, m: int, anchor: str) -> tuple[np.ndarray, float]:
@@ -104,7 +96,7 @@ def sample_spline(
         axes = tuple(sorted(blur))
         x = gaussian(
             x, tuple(blur[a] for a in axes), axes=axes, orders=(0,) * len(axes),
-            mode=_mode_name(behaviour), cval=cval, fn=fn, native=True,
+            mode=_modes.filter_name(behaviour), cval=cval, fn=fn, native=True,
         )  # fmt: skip
     coords = [
         axis_grid(n, m, anchor)[0] if n != m or anchor != "edges" else np.arange(n, dtype=float)
@@ -112,11 +104,6 @@ def sample_spline(
     ]
     sampling = Sampling(x, np.dtype(out_dtype), order, behaviour, x.dtype, cval)
     return resample_separable(sampling, coords, out_shape, prefilter=True)
-
-
-def _mode_name(behaviour: str) -> str:
-    """A scipy mode name whose filter behaviour is ``behaviour``."""
-    return next(m.name for m in _modes.MODES.values() if m.filter == behaviour)
 
 
 def _resize(

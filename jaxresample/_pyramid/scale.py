@@ -47,6 +47,7 @@ __all__ = [
     "Step",
     "as_cval",
     "as_image",
+    "spatial_axes",
     "prepare",
     "expand",
     "expanded_shape",
@@ -109,11 +110,15 @@ def step_options(
     if mode is None:
         mode = "mirror" if kernel == "binomial" else "reflect"
     _modes.resolve(mode, family="filter", fn=fn)
-    spatial = tuple(range(x.ndim))
-    if channel_axis is not None:
-        c = single_axis(channel_axis, x.ndim, fn=fn, name="channel_axis")
-        spatial = tuple(a for a in spatial if a != c)
-    return Step(f, s, o, mode, kernel, spatial)
+    return Step(f, s, o, mode, kernel, spatial_axes(x.ndim, channel_axis, fn=fn))
+
+
+def spatial_axes(ndim: int, channel_axis: Any, *, fn: str) -> tuple[int, ...]:
+    """Every axis but ``channel_axis`` (None: every axis)."""
+    if channel_axis is None:
+        return tuple(range(ndim))
+    c = single_axis(channel_axis, ndim, fn=fn, name="channel_axis")
+    return tuple(a for a in range(ndim) if a != c)
 
 
 def as_cval(cval: Any, dtype: Any, *, fn: str) -> jax.Array:

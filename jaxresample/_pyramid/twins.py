@@ -26,6 +26,7 @@ from .._engine.filtering import gaussian
 from .._limits import check_array
 from .._validation import concrete_float, fmt, per_axis, single_axis, static_int
 from .resize import sample_spline
+from .scale import spatial_axes
 
 __all__ = [
     "pyramid_expand",
@@ -47,10 +48,6 @@ def _behaviour(mode: Any, *, fn: str) -> _modes.Behaviour:
             f"(scikit-image's convention); got {fmt(mode)}"
         )
     return _NUMPY_MODES[mode]
-
-
-def _scipy_name(behaviour: str) -> str:
-    return next(m.name for m in _modes.MODES.values() if m.filter == behaviour)
 
 
 def _to_float(x: jax.Array, preserve_range: Any, *, fn: str) -> jax.Array:
@@ -85,7 +82,7 @@ def _blur(
         return x
     return gaussian(
         x, tuple(sigmas[a] for a in axes), axes=axes, orders=(0,) * len(axes),
-        mode=_scipy_name(behaviour), cval=cval, fn=fn,
+        mode=_modes.filter_name(behaviour), cval=cval, fn=fn,
     )  # fmt: skip
 
 
@@ -340,11 +337,7 @@ class _Pyramid:
         self.mode = mode
         self.behaviour = _behaviour(mode, fn=fn)
         self.cval = cval
-        if channel_axis is None:
-            self.spatial = tuple(range(x.ndim))
-        else:
-            c = single_axis(channel_axis, x.ndim, fn=fn, name="channel_axis")
-            self.spatial = tuple(a for a in range(x.ndim) if a != c)
+        self.spatial = spatial_axes(x.ndim, channel_axis, fn=fn)
         self.fn = fn
         self.x = _to_float(x, preserve_range, fn=fn)
 
