@@ -195,3 +195,18 @@ def check_destination(dests: list[Path], *, overwrite: bool, fn: str) -> None:
             raise FileExistsError(
                 errno.EEXIST, f"{fn}: file exists (pass overwrite=True to replace it)", str(d)
             )
+
+
+def spatial_affine(affine4: np.ndarray, nd: int) -> np.ndarray:
+    """The ``(nd + 1)``-square affine of a file's spatial axes (2-D files drop the k axis)."""
+    return affine4 if nd == 3 else np.delete(np.delete(affine4, 2, 0), 2, 1)
+
+
+def file_affine(out_affine: np.ndarray, nd: int, in_affine4: np.ndarray) -> np.ndarray:
+    """The 4 x 4 affine to write for an ``(nd + 1)``-square one, the k axis kept from the input."""
+    if nd == 3:
+        return np.asarray(out_affine, dtype=np.float64)
+    full = np.eye(4)  # back to a 4 x 4 affine for the file
+    full[np.ix_([0, 1, 3], [0, 1, 3])] = out_affine
+    full[2, 2] = in_affine4[2, 2]
+    return full

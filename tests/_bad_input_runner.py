@@ -43,6 +43,7 @@ HANG_S = 120.0
 
 def _public(name: str) -> Any:
     import jaxresample
+    import jaxresample.batch
     import jaxresample.io
     import jaxresample.ndimage
     import jaxresample.transform
@@ -50,7 +51,7 @@ def _public(name: str) -> Any:
     module, _, attr = name.rpartition(".")
     faces = {
         "": jaxresample, "ndimage": jaxresample.ndimage, "io": jaxresample.io,
-        "transform": jaxresample.transform,
+        "transform": jaxresample.transform, "batch": jaxresample.batch,
     }  # fmt: skip
     return getattr(faces[module], attr)
 
@@ -127,6 +128,8 @@ def _resolve(value: Any, *, folder: Path, scipy: bool) -> Any:
         return _mapping(value.name, scipy=scipy)
     if isinstance(value, File):
         return _file(value, folder)
+    if isinstance(value, list):  # a list of files (the inputs of batch.resample_files)
+        return [_resolve(v, folder=folder, scipy=scipy) for v in value]
     return value
 
 
@@ -203,6 +206,8 @@ def _as_arrays(result: Any) -> list[np.ndarray]:
         result = tuple(result)
     if isinstance(result, tuple):
         return [np.asarray(r) for r in result if hasattr(r, "shape")]
+    if isinstance(result, list):  # one result per volume (jaxresample.batch)
+        return [a for r in result for a in _as_arrays(r if isinstance(r, tuple) else (r,))]
     if hasattr(result, "shape"):
         return [np.asarray(result)]
     return []
@@ -260,7 +265,8 @@ def judge(name: str, call: Call, folder: Path) -> dict[str, Any]:
                 a.sum() if a.dtype.kind != "O" else None  # materialise
     except Exception as err:  # noqa: BLE001 - classifying what was raised is the point
         verdict.update(outcome="error", error=type(err).__name__, message=str(err)[:300])
-        allowed = (ValueError, TypeError) + ((OSError,) if name.startswith("io.") else ())
+        files = name.startswith("io.") or name == "batch.resample_files"
+        allowed = (ValueError, TypeError) + ((OSError,) if files else ())
         if not isinstance(err, allowed):
             verdict["problem"] = f"raised {type(err).__name__}: {err}\n{traceback.format_exc()}"
         elif not _prefix_ok(name, err):

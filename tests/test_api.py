@@ -16,12 +16,13 @@ import scipy.ndimage as ndi
 import skimage.transform as skt
 
 import jaxresample
+import jaxresample.batch as jbatch
 import jaxresample.io as jio
 import jaxresample.ndimage as jndi
 import jaxresample.transform as jtf
 from jaxresample._compat import SCIPY_SIGNATURE_DIFFS
 
-PUBLIC_MODULES: list[ModuleType] = [jaxresample, jndi, jtf]
+PUBLIC_MODULES: list[ModuleType] = [jaxresample, jndi, jtf, jbatch]
 
 #: Deliberate differences from scipy's signatures (kept in the package so the docs render them).
 ALLOWED_DIFFS: dict[tuple[str, str], str] = SCIPY_SIGNATURE_DIFFS
@@ -34,7 +35,8 @@ def _native_functions() -> list[Any]:
         obj = getattr(jaxresample, name)
         if inspect.isfunction(obj) and name not in twins:
             out.append(obj)
-    out += [getattr(jio, name) for name in jio.__all__ if inspect.isfunction(getattr(jio, name))]
+    for face in (jio, jbatch):
+        out += [getattr(face, n) for n in face.__all__ if inspect.isfunction(getattr(face, n))]
     return out
 
 

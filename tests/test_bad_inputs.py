@@ -27,10 +27,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import jaxresample
+import jaxresample.batch
 import jaxresample.io
 import jaxresample.ndimage
 import jaxresample.transform
-from tests import _bad_input_specs_ensemble  # noqa: F401  (registers its strategies)
+from tests import (
+    _bad_input_specs_batch,  # noqa: F401  (registers its strategies)
+    _bad_input_specs_ensemble,  # noqa: F401  (registers its strategies)
+)
 from tests._bad_input_cases import Call
 from tests._bad_input_runner import Runner, _public
 from tests._bad_input_specs import NOT_CALLED, SPECS
@@ -52,6 +56,7 @@ def _public_callables() -> dict[int, str]:
         ("ndimage.", jaxresample.ndimage),
         ("io.", jaxresample.io),
         ("transform.", jaxresample.transform),
+        ("batch.", jaxresample.batch),
     ):
         for name in module.__all__:
             obj = getattr(module, name)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import jaxresample
+import jaxresample.batch as jbatch
 import jaxresample.io as jio
 import jaxresample.ndimage as jndi
 import jaxresample.transform as jtf
@@ -35,6 +36,7 @@ def _listed(module: str) -> set[str]:
         ("jaxresample.ndimage", list(jndi.__all__)),
         ("jaxresample.io", list(jio.__all__)),
         ("jaxresample.transform", list(jtf.__all__)),
+        ("jaxresample.batch", list(jbatch.__all__)),
     ],
 )
 def test_every_public_name_is_on_the_api_page(module: str, public: list[str]) -> None:

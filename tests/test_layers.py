@@ -18,16 +18,27 @@ PACKAGE = Path(__file__).resolve().parent.parent / "jaxresample"
 #: Layer of each top-level module or folder of the package, lowest first.
 LAYERS: dict[str, int] = {
     **dict.fromkeys(
-        ["_validation", "_dtypes", "_casting", "_modes", "_limits", "_lazy", "_compat", "_choices"],
+        [
+            "_validation",
+            "_dtypes",
+            "_casting",
+            "_modes",
+            "_limits",
+            "_lazy",
+            "_compat",
+            "_choices",
+            "_messages",
+        ],
         0,
     ),  # the conventions core
     **dict.fromkeys(["_affine", "_kernels", "_bspline", "_files", "_formats"], 1),  # primitives
     "_engine": 2,
     **dict.fromkeys(["_ndimage", "_volumes", "_pyramid", "_ensemble"], 3),  # the families
     **dict.fromkeys(["__init__", "ndimage", "io", "transform"], 4),  # the public faces
-    "cli": 5,
+    **dict.fromkeys(["_batch", "batch"], 5),  # datasets over devices and hosts (uses io)
+    "cli": 6,
 }
-NAMES = ["core", "primitives", "engine", "families", "faces", "cli"]
+NAMES = ["core", "primitives", "engine", "families", "faces", "datasets", "cli"]
 FAMILIES = {"_ndimage", "_volumes", "_pyramid", "_ensemble"}
 
 

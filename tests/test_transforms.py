@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import jaxresample
+import jaxresample.batch as jbatch
 import jaxresample.io as jio
 import jaxresample.ndimage as jndi
 import jaxresample.transform as jtf
@@ -77,6 +78,9 @@ HOST_SIDE: dict[Callable[..., Any], str] = {
     jio.save_volume: "file output",
     jio.describe: "reports host-side metadata of a loaded volume",
     jaxresample.antialias_sigma: "a scalar rule evaluated on the host (returns a float)",
+    jbatch.batch_mesh: "builds a mesh of devices",
+    jbatch.resample_batch: "plans and groups concrete volumes on the host (map_sharded is traced)",
+    jbatch.resample_files: "file input and output",
 }
 
 
@@ -306,6 +310,7 @@ CASES: list[Case] = [
         dict(axes=(0, 1), combine=functools.partial(jaxresample.softmax_ensemble, axis=1)),
         inputs=lambda x: (_smooth, x),
     ),
+    Case(jbatch.map_sharded, _f32(3, 6, 5), inputs=lambda x: (_smooth, x)),
     Case(jaxresample.gaussian_pyramid, _f32(13, 8), dict(levels=3)),
     Case(jaxresample.laplacian_pyramid, _f32(13, 8), dict(levels=3, downscale=2.5)),
     Case(
@@ -325,7 +330,7 @@ CASES: list[Case] = [
 
 def _public_functions() -> set[Callable[..., Any]]:
     out: set[Callable[..., Any]] = set()
-    for module in (jaxresample, jndi, jio, jtf):
+    for module in (jaxresample, jndi, jio, jtf, jbatch):
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isfunction(obj):

@@ -19,7 +19,7 @@ from .._limits import check_array
 from .._validation import check_choice, fmt, is_traced, static_int
 from .plan import Anchor, Rounding, reference_plan, respacing_plan
 
-__all__ = ["resample_labels"]
+__all__ = ["integer_labels", "resample_labels"]
 
 Method = _choices.LabelMethod
 METHODS: tuple[Method, ...] = _choices.LABEL_METHODS
@@ -315,3 +315,22 @@ def _linear_vote(
         best_s = jnp.where(better, score, best_s)
         best_l = jnp.where(better, lab, best_l)
     return best_l
+
+
+def integer_labels(
+    data: np.ndarray, *, need: str, where: str
+) -> tuple[np.ndarray, tuple[int, ...]]:
+    """A label map read from a file as integers, and the labels it holds (host-side).
+
+    Floating files must hold whole numbers below 2**31 in magnitude (they become int32).
+    ``need`` and ``where`` word the refusal: ``f"{need} integer values; {where} ..."``.
+    """
+    if data.dtype.kind == "f":
+        if not np.all(np.isfinite(data)) or not np.all(data == np.round(data)):
+            raise ValueError(f"{need} integer values; {where} holds fractional ones")
+        if np.abs(data).max(initial=0) >= 2**31:
+            raise ValueError(f"{need} labels below 2**31 in magnitude; {where} has larger")
+        data = data.astype(np.int32)
+    if data.dtype.kind not in "iu":
+        raise ValueError(f"{need} integer labels; {where} holds {data.dtype}")
+    return data, tuple(int(v) for v in np.unique(data))

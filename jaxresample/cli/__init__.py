@@ -40,6 +40,16 @@ def _positive_floats(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
 def _finite_float(text: str) -> float:
     try:
         value = float(text)
@@ -199,6 +209,78 @@ def _build_parser() -> argparse.ArgumentParser:
     ens.add_argument("--force", action="store_true", help="overwrite existing outputs")
     ens.add_argument("-v", "--verbose", action="store_true", help="print each stage's time")
 
+    bat = sub.add_parser(
+        "batch",
+        help="resample a dataset to one voxel spacing over every device, resumably",
+        description="Resample every input (files, directories, glob patterns) to one voxel "
+        "spacing, sharded over every device of this machine (and, with --coordinator, over "
+        "several processes or hosts). Each output keeps its input's file name in OUTDIR and "
+        "is written atomically; an existing output is skipped unless --force, so a stopped "
+        "run resumes where it was. A failing input is reported and the others go on; the "
+        "exit status is 1 if any failed. A JSON summary is written at the end.",
+    )
+    bat.add_argument("inputs", nargs="+", metavar="IN", help="image files, directories, globs")
+    bat.add_argument("-o", "--output", required=True, metavar="OUTDIR",
+                     help="the output directory (created if missing)")  # fmt: skip
+    bat.add_argument(
+        "--spacing", nargs="+", type=_positive_floats, required=True, metavar="MM",
+        help="output voxel size in mm: one value, or one per spatial axis",
+    )  # fmt: skip
+    bat.add_argument("--order", type=int, default=3, choices=range(6),
+                     help="B-spline order 0-5 of the images (default: 3)")  # fmt: skip
+    bat.add_argument("--antialias", action="store_true",
+                     help="Gaussian anti-aliasing on downsampled axes")  # fmt: skip
+    bat.add_argument(
+        "--labels", default=None, metavar="GLOB",
+        help="inputs whose file name matches GLOB (e.g. '*_seg.nii.gz') are label maps, "
+        "resampled by --label-method; every output value is one of their labels",
+    )  # fmt: skip
+    bat.add_argument("--label-method", default="linear", choices=LABEL_METHODS,
+                     help="label resampling method (default: linear)")  # fmt: skip
+    bat.add_argument(
+        "--dtype", default=None, metavar="DTYPE",
+        help="on-disk dtype of the resampled images, e.g. int16 (rounded and saturated; "
+        "default: float32); label maps keep theirs",
+    )  # fmt: skip
+    bat.add_argument("--force", action="store_true", help="redo inputs whose output exists")
+    bat.add_argument(
+        "--summary",
+        default=None,
+        metavar="PATH",
+        help="where to write the JSON summary (default: OUTDIR/batch-summary.json)",
+    )
+    bat.add_argument("--devices", type=_positive_int, default=None, metavar="N",
+                     help="use the first N devices of each process (default: all)")  # fmt: skip
+    bat.add_argument("--readers", type=_positive_int, default=2, metavar="N",
+                     help="threads reading volumes (default: 2)")  # fmt: skip
+    bat.add_argument("--writers", type=_positive_int, default=2, metavar="N",
+                     help="threads writing volumes (default: 2)")  # fmt: skip
+    bat.add_argument(
+        "--compilation-cache", default=None, metavar="DIR",
+        help="keep compiled programs in DIR (JAX's persistent cache): a later run with the "
+        "same shapes starts without compiling",
+    )  # fmt: skip
+    bat.add_argument(
+        "--coordinator", default=None, metavar="HOST:PORT",
+        help="join a multi-process run (jax.distributed) coordinated by process 0 at "
+        "HOST:PORT (default: $JAX_COORDINATOR_ADDRESS); each process takes its share",
+    )  # fmt: skip
+    bat.add_argument(
+        "--num-processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes of the run (default: $JAX_NUM_PROCESSES or detected)",
+    )
+    bat.add_argument(
+        "--process-id",
+        type=int,
+        default=None,
+        metavar="I",
+        help="this process's index (default: $JAX_PROCESS_ID or detected)",
+    )
+    bat.add_argument("-v", "--verbose", action="store_true", help="print each stage's time")
+
     info = sub.add_parser(
         "info", help="print shape, spacing, orientation and dtype of an image file",
         description="Describe an image file from its header alone (the data is not read).",
@@ -235,6 +317,10 @@ def _run(args: argparse.Namespace) -> None:
         from .ensemble import run as run_ensemble
 
         run_ensemble(args)
+    elif args.command == "batch":
+        from .batch import run as run_batch
+
+        run_batch(args)
     elif args.command == "info":
         from .info import run as run_info
 

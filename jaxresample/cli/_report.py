@@ -8,15 +8,14 @@ is named instead) and OS errors name the user's path, never a temporary.
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 import time
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["CommandError", "Reporter", "Terminated", "why"]
+from .._messages import reason as why
 
-_PREFIX = re.compile(r"^[A-Za-z_][\w.]*: ")
+__all__ = ["CommandError", "Reporter", "Terminated", "why"]
 
 
 class CommandError(Exception):
@@ -25,20 +24,6 @@ class CommandError(Exception):
 
 class Terminated(BaseException):  # noqa: N818  # raised by the SIGTERM handler, like KeyboardInterrupt
     """The process received SIGTERM."""
-
-
-def why(err: BaseException) -> str:
-    """The reason an exception gives, without a library function's name in front."""
-    if isinstance(err, OSError) and err.strerror:
-        text = err.strerror
-        if err.filename is not None and str(err.filename) not in text:
-            text = f"{_PREFIX.sub('', text)}: {err.filename}"
-    elif isinstance(err, MemoryError):
-        text = "not enough memory"
-    else:
-        text = str(err) or type(err).__name__
-    text = _PREFIX.sub("", text.strip())
-    return text.splitlines()[0] if text else type(err).__name__
 
 
 class Reporter:

@@ -86,19 +86,6 @@ def _grid_options(args: argparse.Namespace) -> dict[str, Any]:
     return {k: getattr(args, k) or defaults[k].default for k in ("anchor", "rounding")}
 
 
-def _spatial(affine4: np.ndarray, nd: int) -> np.ndarray:
-    return affine4 if nd == 3 else np.delete(np.delete(affine4, 2, 0), 2, 1)
-
-
-def _file_affine(out_affine: np.ndarray, nd: int, in_affine4: np.ndarray) -> np.ndarray:
-    if nd == 3:
-        return np.asarray(out_affine, dtype=np.float64)
-    full = np.eye(4)  # back to a 4 x 4 affine for the file
-    full[np.ix_([0, 1, 3], [0, 1, 3])] = out_affine
-    full[2, 2] = in_affine4[2, 2]
-    return full
-
-
 def _plan_job(args: argparse.Namespace, img: Any, ref: Any, form: Any, dests: list[Path]) -> _Job:
     from .. import _formats
     from .._affine import voxel_sizes
@@ -109,7 +96,7 @@ def _plan_job(args: argparse.Namespace, img: Any, ref: Any, form: Any, dests: li
     shape = tuple(int(n) for n in img.shape)
     nd = 2 if len(shape) == 2 else 3
     affine4 = np.asarray(img.affine, dtype=np.float64)
-    affine = _spatial(affine4, nd)
+    affine = _formats.spatial_affine(affine4, nd)
     stored = np.dtype(img.get_data_dtype()).newbyteorder("=")
     scaled = _formats.scaling(img) is not None
     if args.labels and len(shape) != nd:
@@ -160,7 +147,7 @@ def _plan_job(args: argparse.Namespace, img: Any, ref: Any, form: Any, dests: li
         ref_shape = tuple(int(n) for n in ref.shape)
         if len(ref_shape) < nd:
             raise ValueError(f"REF has shape {ref_shape}, fewer than IN's {nd} spatial axes")
-        ref_affine = _spatial(np.asarray(ref.affine, dtype=np.float64), nd)
+        ref_affine = _formats.spatial_affine(np.asarray(ref.affine, dtype=np.float64), nd)
         plan = reference_plan(shape[:nd], affine, reference_shape=ref_shape[:nd],
                               reference_affine=ref_affine, fn=fn)  # fmt: skip
     compute = np.complex64 if stored.kind == "c" else np.float32
@@ -168,7 +155,7 @@ def _plan_job(args: argparse.Namespace, img: Any, ref: Any, form: Any, dests: li
     load_dtype = None if args.labels else compute
     return _Job(
         nd=nd, shape=shape, affine=affine, out_shape=plan.out_shape,
-        out_affine=_file_affine(plan.out_affine, nd, affine4),
+        out_affine=_formats.file_affine(plan.out_affine, nd, affine4),
         in_spacing=voxel_sizes(affine), out_spacing=np.asarray(plan.spacing),
         out_dtype=out_dtype, load_dtype=load_dtype, stored=stored, dests=dests,
     )  # fmt: skip
@@ -185,6 +172,7 @@ def _print_grid(job: _Job, args: argparse.Namespace, out: Any) -> None:
 
 def _function(args: argparse.Namespace, job: _Job, ref: Any, labels: tuple[int, ...]) -> Any:
     """The resampling as a function of the data alone (to compile once)."""
+    from .. import _formats
     from .._volumes.labels import resample_labels
     from .._volumes.resample import resample_to_reference, resample_to_spacing
 
@@ -194,7 +182,7 @@ def _function(args: argparse.Namespace, job: _Job, ref: Any, labels: tuple[int, 
         spacing = spacing * nd
     target: dict[str, Any] = dict(spacing=spacing)
     if ref is not None:
-        ref_affine = _spatial(np.asarray(ref.affine, np.float64), nd)
+        ref_affine = _formats.spatial_affine(np.asarray(ref.affine, np.float64), nd)
         target = dict(reference_shape=tuple(ref.shape[:nd]), reference_affine=ref_affine)
     defaults = inspect.signature(resample_to_spacing).parameters
     opts: dict[str, Any] = {
@@ -221,19 +209,6 @@ def _function(args: argparse.Namespace, job: _Job, ref: Any, labels: tuple[int, 
         antialias=opts["antialias"],
         sigma_rule=opts["sigma_rule"], **common,
     )[0]  # fmt: skip
-
-
-def _label_data(data: np.ndarray, path: str) -> tuple[np.ndarray, tuple[int, ...]]:
-    """Integer labels and their values; float files must hold whole numbers."""
-    if data.dtype.kind == "f":
-        if not np.all(np.isfinite(data)) or not np.all(data == np.round(data)):
-            raise ValueError(f"--labels needs integer values; {path} holds fractional ones")
-        if np.abs(data).max(initial=0) >= 2**31:
-            raise ValueError(f"--labels needs labels below 2**31 in magnitude; {path} has larger")
-        data = data.astype(np.int32)
-    if data.dtype.kind not in "iu":
-        raise ValueError(f"--labels needs integer labels; {path} holds {data.dtype}")
-    return data, tuple(int(v) for v in np.unique(data))
 
 
 def run(args: argparse.Namespace) -> None:
@@ -270,13 +245,15 @@ def run(args: argparse.Namespace) -> None:
 
     import jax
 
+    from .._volumes.labels import integer_labels
+
     with report.stage("load", f"cannot read {src}", detail=src):
         vol = io.load_volume(src, dtype=job.load_dtype)
     labels: tuple[int, ...] = ()
     data = vol.data
     if args.labels:
         with report.stage("labels", f"cannot resample {src}"):
-            data, labels = _label_data(data, src)
+            data, labels = integer_labels(data, need="--labels needs", where=src)
     with report.stage("compile", f"cannot resample {src}"):
         x = jax.device_put(data)
         compiled = jax.jit(_function(args, job, ref, labels)).lower(x).compile()

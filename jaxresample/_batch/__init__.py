@@ -1,0 +1,1 @@
+"""Datasets over devices and hosts: grouped by plan, sharded, read and written on threads."""
