@@ -173,7 +173,8 @@ def main(argv: list[str]) -> None:
           f"write {r['write_s']:.2f}) | total {r['total_s']:.2f} s "
           f"= {r['overlap_ratio']:.2f} x max(compute, I/O) (target <= 1.25)")  # fmt: skip
     print(f"  {r['volumes_per_s']:.2f} volumes/s, device busy {100 * r['device_busy']:.0f}% "
-          f"of the run; compilations: {r['compiles_first_run']} in the first run, "
+          f"of the run; compilations: {r['compiles_first_run']} in the first run (the program "
+          f"and the engine's small constants), "
           f"{r['compiles_after_first']} after; files == in-memory results: "
           f"{r['files_equal_compute']}")  # fmt: skip
     if "sitk_s" in r:

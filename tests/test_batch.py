@@ -60,7 +60,8 @@ def test_map_sharded_matches_a_loop_and_reuses_its_program(rng: np.random.Genera
     assert out.shape == vols.shape
     for i in range(5):
         np.testing.assert_array_equal(np.asarray(out[i]), np.asarray(jax.jit(blur)(vols[i])))
-    pytree = map_sharded(lambda d: {"sum": d["a"].sum() + d["b"]}, {"a": vols, "b": jnp.ones(5)})
+    pytree = map_sharded(lambda d: {"sum": d["a"].sum() + d["b"]},
+                         {"a": vols, "b": jnp.ones(5, vols.dtype)})  # fmt: skip
     np.testing.assert_allclose(np.asarray(pytree["sum"]), np.asarray(vols.sum((1, 2, 3)) + 1),
                                rtol=1e-5)  # fmt: skip
 
@@ -202,3 +203,20 @@ def test_two_inputs_with_one_output_name_are_refused(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     with pytest.raises(ValueError, match="would both be written"):
         resample_files([tmp_path / "a", tmp_path / "b"], tmp_path / "out", 1.0)
+
+
+def test_a_second_call_with_the_same_geometry_compiles_nothing(rng: np.random.Generator) -> None:
+    compiles: list[str] = []
+
+    def count(event: str, duration_secs: float, **kwargs: str | int) -> None:
+        if event == "/jax/core/compile/backend_compile_duration":
+            compiles.append(event)
+
+    vols = [_vol(rng, (11, 7, 5)) for _ in range(3)]
+    resample_batch(vols, AFFINE, 0.9, order=2)
+    jax.monitoring.register_event_duration_secs_listener(count)
+    try:
+        again = resample_batch([v + 1 for v in vols], AFFINE.copy(), 0.9, order=2)
+    finally:
+        jax.monitoring.unregister_event_duration_listener(count)
+    assert compiles == [] and len(again) == 3

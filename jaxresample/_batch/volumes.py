@@ -11,7 +11,6 @@ compiles once whatever its size.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,7 +27,14 @@ from .._volumes.plan import ResamplePlan, respacing_plan
 from .._volumes.resample import resample_to_spacing
 from .sharding import check_mesh, place, sharded_program, unstack
 
-__all__ = ["ResampleOptions", "group_key", "plan_volume", "resample_batch", "volume_program"]
+__all__ = [
+    "ResampleOptions",
+    "VolumeProgram",
+    "group_key",
+    "plan_volume",
+    "resample_batch",
+    "volume_program",
+]
 
 
 def _frozen_affine(affine: np.ndarray) -> tuple[tuple[float, ...], ...]:
@@ -61,35 +67,34 @@ class ResampleOptions:
         return {n: getattr(self, n) for n in names}
 
 
-def _resample_image(
-    v: jax.Array, *, affine: tuple[tuple[float, ...], ...], options: ResampleOptions
-) -> jax.Array:
-    return resample_to_spacing(v, np.array(affine), options.spacing, **options.image_keywords())[0]
+@dataclasses.dataclass(frozen=True)
+class VolumeProgram:
+    """The resampling of one volume of a group, as a function of its data alone.
 
+    Equal (and hashing equal) for equal geometry and options, so the compiled sharded
+    program is found again by a later call or run in the same process.
+    """
 
-def _resample_labels(
-    v: jax.Array,
-    *,
-    affine: tuple[tuple[float, ...], ...],
-    options: ResampleOptions,
-    label_values: tuple[int, ...],
-) -> jax.Array:
-    return resample_labels(
-        v, np.array(affine), spacing=options.spacing, method=options.label_method,  # type: ignore[arg-type]
-        label_values=label_values, anchor=options.anchor, rounding=options.rounding,  # type: ignore[arg-type]
-    )[0]  # fmt: skip
+    affine: tuple[tuple[float, ...], ...]
+    options: ResampleOptions
+    label_values: tuple[int, ...] = ()
+
+    def __call__(self, v: jax.Array) -> jax.Array:
+        """Resample ``v`` (one volume)."""
+        o, affine = self.options, np.array(self.affine)
+        if o.label_method is None:
+            return resample_to_spacing(v, affine, o.spacing, **o.image_keywords())[0]
+        return resample_labels(
+            v, affine, spacing=o.spacing, method=o.label_method,  # type: ignore[arg-type]
+            label_values=self.label_values, anchor=o.anchor, rounding=o.rounding,  # type: ignore[arg-type]
+        )[0]  # fmt: skip
 
 
 def volume_program(
     affine: np.ndarray, options: ResampleOptions, label_values: tuple[int, ...] = ()
-) -> Callable[[jax.Array], jax.Array]:
+) -> VolumeProgram:
     """The resampling of one volume of a group, as a hashable function of its data."""
-    frozen = _frozen_affine(affine)
-    if options.label_method is None:
-        return functools.partial(_resample_image, affine=frozen, options=options)
-    return functools.partial(
-        _resample_labels, affine=frozen, options=options, label_values=label_values
-    )
+    return VolumeProgram(_frozen_affine(affine), options, tuple(label_values))
 
 
 def plan_volume(
