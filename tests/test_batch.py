@@ -220,3 +220,9 @@ def test_a_second_call_with_the_same_geometry_compiles_nothing(rng: np.random.Ge
     finally:
         jax.monitoring.unregister_event_duration_listener(count)
     assert compiles == [] and len(again) == 3
+
+
+def test_an_output_directory_holding_the_inputs_is_refused(tmp_path: Path) -> None:
+    save_volume(tmp_path / "v.nii.gz", np.ones((4, 4, 4), np.float32), AFFINE)
+    with pytest.raises(ValueError, match="overwritten by its own output"):
+        resample_files([tmp_path], tmp_path, 1.0)

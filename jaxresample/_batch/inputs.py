@@ -85,9 +85,14 @@ def output_path(source: Path, out_dir: Path, *, fn: str) -> Path:
 
 
 def check_unique(sources: list[Path], outputs: list[Path], *, fn: str) -> None:
-    """Refuse two inputs that would write the same output."""
+    """Refuse two inputs that would write the same output, and an output onto its input."""
     seen: dict[Path, Path] = {}
     for src, out in zip(sources, outputs, strict=True):
+        if out.resolve() == src.resolve():
+            raise ValueError(
+                f"{fn}: {str(src)!r} would be overwritten by its own output; give an output "
+                "directory other than the input's"
+            )
         if out in seen:
             raise ValueError(
                 f"{fn}: {str(seen[out])!r} and {str(src)!r} would both be written to "
