@@ -73,6 +73,18 @@ def main(folder: Path) -> dict[str, Any]:
         np.allclose(load_volume(dst / f"v{i:02d}.nii.gz").data, np.asarray(a), atol=0)
         for i, (a, _) in enumerate(one)
     )
+    # label maps of one grid and two dtypes: never stacked together, each keeps its dtype
+    segs, seg_out = folder / "segs", folder / "segs_out"
+    segs.mkdir()
+    seg_out.mkdir()
+    seg = rng.integers(0, 3, size=(8, 8, 4))
+    for name, dtype in (("a_seg.nii.gz", np.uint8), ("b_seg.nii.gz", np.int16)):
+        save_volume(segs / name, seg.astype(dtype), AFFINE)
+    resample_files([segs], seg_out, 1.0, labels="*_seg*")
+    report["label_dtypes"] = [
+        str(load_volume(seg_out / n, dtype=None).data.dtype)
+        for n in ("a_seg.nii.gz", "b_seg.nii.gz")
+    ]
     return report
 
 

@@ -58,6 +58,7 @@ def test_eight_devices_give_one_devices_bits_with_the_batch_axis_sharded(tmp_pat
     assert report["uneven_shape"] == [11, 20, 18, 10] and report["uneven_equal"]
     assert report["compiles"] == 2, report  # two plans (11 and 3 volumes): one compile each
     assert report["statuses"] == ["done"] and report["files_equal"]
+    assert report["label_dtypes"] == ["uint8", "int16"]
 
 
 def _dataset(folder: Path, n: int, shape: tuple[int, ...]) -> list[np.ndarray]:

@@ -121,7 +121,8 @@ def _plan(src: Path, dest: Path, options: ResampleOptions, labels: str | None, *
     rec.out_shape = [*plan.out_shape, *shape[nd:]]
     rec.out_spacing = [float(s) for s in plan.spacing]
     rec.affine = out_affine.tolist()
-    key = (is_labels, group_key(shape, np.int32 if is_labels else np.float32, affine, plan))
+    # label maps keep their dtype (the program's output dtype), images are read as float32
+    key = (is_labels, group_key(shape, stored if is_labels else np.float32, affine, plan))
     dtype = None if is_labels else (options.dtype or "float32")
     form = output_format(dest, fn=fn)[2]
     if dtype is not None and dtype not in form.dtypes:
