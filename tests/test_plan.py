@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import jax
@@ -539,3 +540,28 @@ def test_is_oblique_one_rule_for_info_and_the_demo() -> None:
     permuted = np.array([[0, -2.0, 0, 1], [1.5, 0, 0, 2], [0, 0, 3.0, 3], [0, 0, 0, 1]])
     assert is_oblique(rotated)
     assert not is_oblique(permuted) and not is_oblique(np.diag([-1.0, 2.0, 3.0, 1.0]))
+
+
+def test_half_voxel_sizes_fall_where_the_simpleitk_recipe_and_nnunet_put_them() -> None:
+    """At a decimal half (6 voxels of 0.9 mm to 1.2 mm is 4.5) float rounding of the count
+    decides the side; both peers compute ``n * (s / t)`` (the recipe's
+    ``size * (spacing / out_spacing)``, nnU-Net's ``spacing / new_spacing * shape``), and so
+    must the plan to give their sizes everywhere, not only where the count is exact."""
+    sizes = [round(0.1 * k, 1) for k in range(3, 31)]
+    halves = differ = 0
+    for n in range(1, 60):
+        for s in sizes:
+            for t in sizes:
+                exact = Fraction(n) * Fraction(str(s)) / Fraction(str(t))
+                recipe = int(np.round(n * (s / t)))
+                if exact.denominator != 2 or recipe == 0:  # 0.5 voxels: the recipe's 0 is
+                    continue  # no image; the plan keeps one voxel
+                halves += 1
+                affine = np.diag([s, 1.0, 1.0, 1.0])
+                for anchor in ("first-voxel", "edges"):
+                    plan = plan_resample((n, 2, 2), affine, spacing=(t, 1.0, 1.0),
+                                         anchor=anchor, rounding="half-even")  # fmt: skip
+                    differ += plan.out_shape[0] != recipe
+    assert halves > 2000 and differ == 0
+    assert plan_resample((6,), np.diag([0.9, 1.0]), spacing=1.2, anchor="first-voxel",
+                         rounding="half-even").out_shape == (4,)  # fmt: skip

@@ -265,7 +265,7 @@ def plan_resample(
 
       * ``anchor='edges'`` (default): the outer voxel edges coincide, so the physical
         extent ``n * s`` and the world position of the field-of-view centre are kept.
-        ``m = rounding(n * s / spacing)``, ``c = n / m``, ``d = (c - 1) / 2``; the spacing
+        ``m = rounding(n * (s / spacing))``, ``c = n / m``, ``d = (c - 1) / 2``; the spacing
         reached is ``s * n / m`` (``jax.image.resize``, ``scipy.ndimage.zoom(...,
         grid_mode=True)``, torch ``align_corners=False``).
       * ``anchor='centers'``: the centres of the first and last voxels coincide (torch
@@ -276,7 +276,7 @@ def plan_resample(
         no span: it follows the ``'edges'`` rule (one output voxel sits at the centre).
       * ``anchor='first-voxel'``: the first voxel centre (the affine's origin) is kept and
         the spacing is exactly the requested one (SimpleITK's ``ResampleImageFilter``
-        default); ``m = rounding(n * s / spacing)``, ``c = spacing / s``, ``d = 0``. The
+        default); ``m = rounding(n * (s / spacing))``, ``c = spacing / s``, ``d = 0``. The
         far edge moves by up to half an output voxel ('round').
       * ``anchor='first-voxel-centers'``: as ``'first-voxel'`` (origin kept, exact
         spacing), but the size counts the voxel centres that fit in the span of the input's
@@ -285,7 +285,7 @@ def plan_resample(
 
       ``rounding='round'`` rounds half up (``floor(x + 0.5)``: 123.5 gives 124);
       ``'half-even'`` rounds half to even as Python's ``round`` and ``np.round`` (48.5 gives
-      48), the rule of the SimpleITK recipe (``int(round(n * s / t))``), nnU-Net and MONAI;
+      48), the rule of the SimpleITK recipe (``int(round(n * (s / t)))``), nnU-Net and MONAI;
       ``'floor'`` and ``'ceil'`` as named. A count within ``1e-9`` (relative) of an integer
       is taken as that integer first, so float noise never adds or drops a voxel. An output
       axis always has at least one voxel. The output shape depends only on the shape, affine and
@@ -370,7 +370,10 @@ def respacing_plan(
             if anchor == "first-voxel-centers" or (anchor == "centers" and n > 1):
                 sizes.append(_count((n - 1) * s / t + 1.0, rounding))
             else:
-                sizes.append(_count(n * s / t, rounding))
+                # n * (s / t), the SimpleITK recipe's and nnU-Net's order of operations: at
+                # a decimal half (6 voxels of 0.9 mm to 1.2 mm: 4.5) float rounding decides
+                # the side, and the same operations decide it the same way.
+                sizes.append(_count(n * (s / t), rounding))
         m_shape = tuple(sizes)
     else:
         m_shape = _shape_tuple(out_shape, fn=fn, name="out_shape", ndim=nd)
