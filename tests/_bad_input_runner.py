@@ -281,6 +281,7 @@ def judge(name: str, call: Call, folder: Path) -> dict[str, Any]:
     if call.finite and any(a.dtype.kind in "fc" and not np.all(np.isfinite(a)) for a in arrays):
         verdict["problem"] = "a non-finite result for finite input"
     if call.jit and arrays:
+        jit_start = time.perf_counter()
         try:
             args = [_resolve(a, folder=folder, scipy=False) for a in call.args]
             kwargs = {k: _resolve(v, folder=folder, scipy=False) for k, v in call.kwargs.items()}
@@ -297,6 +298,7 @@ def judge(name: str, call: Call, folder: Path) -> dict[str, Any]:
         except Exception as err:  # noqa: BLE001
             verdict["jit"] = "error"
             verdict["problem"] = f"under jit: raised {type(err).__name__}: {err}"
+        verdict["jit_seconds"] = time.perf_counter() - jit_start
     verdict["_arrays"] = arrays
     return verdict
 
@@ -304,6 +306,7 @@ def judge(name: str, call: Call, folder: Path) -> dict[str, Any]:
 def judge_oracle(name: str, call: Call, verdict: dict[str, Any]) -> dict[str, Any]:
     """Compare a result with scipy's answer to the same call (where scipy is asked)."""
     arrays = verdict.pop("_arrays", None)
+    start = time.perf_counter()
     if call.oracle and call.finite and name.startswith("ndimage.") and arrays:
         try:
             want = np.asarray(_scipy(name, call))
@@ -321,6 +324,7 @@ def judge_oracle(name: str, call: Call, verdict: dict[str, Any]) -> dict[str, An
             problem = _compare(arrays[0], want, exact)
             if problem:
                 verdict["problem"] = f"scipy answers differently: {problem}"
+        verdict["scipy_seconds"] = time.perf_counter() - start
     return verdict
 
 

@@ -1,12 +1,16 @@
-"""The ``jaxresample`` command run for real, in a subprocess, on real files.
+"""The ``jaxresample`` command run on real files.
 
-nibabel's own test data (NIfTI-1/2, MGZ, MINC 1, Analyze, AFNI) and files the tests write.
+Commands run in this process through :func:`jaxresample.cli.main` (what the console script
+calls), with stdout and stderr captured; those that depend on the process itself (signals,
+being killed) run ``python -m jaxresample.cli`` in a subprocess, as a user would. nibabel's own test data (NIfTI-1/2, MGZ, MINC 1, Analyze, AFNI) and files the tests write.
 Every failure must be one line ``jaxresample <command>: <what>, <why>`` with a non-zero exit
 status; nothing is checked after the work that could be checked before it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -19,7 +23,7 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from jaxresample import resample_labels, resample_to_spacing
+from jaxresample import cli, resample_labels, resample_to_spacing
 from jaxresample.cli._demo import nibabel_example
 
 #: Seconds a command may take here (JAX's import and a compilation included).
@@ -33,6 +37,19 @@ def _example(name: str) -> Path:
 
 
 def jr(*argv: Any, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``jaxresample ARGV`` in this process: exit status, stdout and stderr."""
+    args = [str(a) for a in argv]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):  # fmt: skip
+        try:
+            code = cli.main(args)
+        except SystemExit as exc:  # argparse's usage errors and --help
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def jr_process(*argv: Any, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``jaxresample ARGV`` as a user would (``python -m jaxresample.cli``)."""
     return subprocess.run(
         [sys.executable, "-m", "jaxresample.cli", *map(str, argv)],
@@ -455,3 +472,17 @@ def test_gh15_gzip_helper_sanity(tmp_path: Path) -> None:
     with pytest.raises(Exception):  # noqa: B017  # nibabel raises several kinds here
         np.asanyarray(img.dataobj)
     assert os.path.getsize(src) == 400
+
+
+def test_gh15_the_command_runs_as_its_own_process(tmp_path: Path) -> None:
+    """``python -m jaxresample.cli``, as a user types it: exit statuses and streams."""
+    src = _save(tmp_path / "in.nii", np.arange(6 * 5 * 4, dtype=np.int16).reshape(6, 5, 4))
+    out = tmp_path / "o.nii.gz"
+    proc = jr_process("resample", src, out, "--spacing", "2", "--order", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert _load(out).shape == (3, 3, 2)
+    assert jr_process("info", out).stdout == jr("info", out).stdout
+    one_line_error(jr_process("resample", src, out, "--spacing", "2"), "resample", "exists")
+    usage = jr_process("resample", src)
+    assert usage.returncode == 2
+    assert usage.stderr.startswith("jaxresample resample: usage error, the following arguments")
