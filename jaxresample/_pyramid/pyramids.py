@@ -241,13 +241,35 @@ def laplacian_pyramid(
         mode=mode, channel_axis=channel_axis, kernel=kernel,
     )  # fmt: skip
     n = _check_levels(levels, x.shape, step, fn=fn)
-    gauss = _gaussian_levels(x, cv, step=step, levels=n, fn=fn)
+    bands = (x,) if n == 1 else _bands(x, cv, step=step, levels=n, fn=fn)
+    return LaplacianPyramid(bands, cv, *dataclasses.astuple(step))
+
+
+@cpu_tuned_jit(static_argnames=("step", "levels", "fn"))
+def _bands(
+    x: jax.Array, cval: jax.Array, *, step: Step, levels: int, fn: str
+) -> tuple[jax.Array, ...]:
+    """Every band in one compiled program.
+
+    One compilation per shape and options, where eager steps compiled a subtraction and an
+    expand per level.
+    """
+    gauss = [x]
+    for _ in range(levels - 1):
+        gauss.append(reduce(gauss[-1], cval, step, fn=fn))
     bands = [
-        fine - expand(coarse, cv, step, fine.shape, fn=fn)
+        fine - expand(coarse, cval, step, fine.shape, fn=fn)
         for fine, coarse in zip(gauss[:-1], gauss[1:], strict=True)
     ]
-    bands.append(gauss[-1])
-    return LaplacianPyramid(tuple(bands), cv, *dataclasses.astuple(step))
+    return (*bands, gauss[-1])
+
+
+@cpu_tuned_jit(static_argnames=("step", "fn"))
+def _collapse(levels: tuple[jax.Array, ...], cval: jax.Array, *, step: Step, fn: str) -> jax.Array:
+    out = levels[-1]
+    for band in reversed(levels[:-1]):
+        out = band + expand(out, cval, step, band.shape, fn=fn)
+    return out
 
 
 def collapse_laplacian(pyramid: LaplacianPyramid) -> jax.Array:
@@ -277,8 +299,6 @@ def collapse_laplacian(pyramid: LaplacianPyramid) -> jax.Array:
         raise TypeError(
             f"{fn}: pyramid must be a LaplacianPyramid (from laplacian_pyramid); got {fmt(pyramid)}"
         )
-    step = pyramid.step
-    out = pyramid.levels[-1]
-    for band in reversed(pyramid.levels[:-1]):
-        out = band + expand(out, pyramid.cval, step, band.shape, fn=fn)
-    return out
+    if len(pyramid.levels) == 1:
+        return pyramid.levels[0]
+    return _collapse(tuple(pyramid.levels), pyramid.cval, step=pyramid.step, fn=fn)
