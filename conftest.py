@@ -30,7 +30,7 @@ hypothesis.settings.register_profile(
     suppress_health_check=[hypothesis.HealthCheck.too_slow],
 )
 hypothesis.settings.register_profile("dev", deadline=None, max_examples=300)
-# tests/test_bad_inputs.py draws max(80, max_examples) calls per public function: over 2,000
+# tests/test_bad_inputs.py draws max(40, max_examples) calls per public function: over 2,000
 # in the ci profile, over 20,000 with --hypothesis-profile bad-inputs-20k
 hypothesis.settings.register_profile(
     "bad-inputs-20k",

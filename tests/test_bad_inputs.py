@@ -9,7 +9,7 @@ Each call runs in a child process with a time limit (``tests/_bad_input_runner.p
 must either answer (as scipy does, where scipy answers) or raise a ValueError/TypeError
 whose message starts with the function's name; a hang or an abort fails the test.
 
-The number of calls per function follows the Hypothesis profile: at least 80 (``ci``, over
+The number of calls per function follows the Hypothesis profile: at least 40 (``ci``, over
 2,000 in all); ``--hypothesis-profile bad-inputs-20k`` draws 750 per function (over
 20,000). With ``JAXRESAMPLE_BADINPUT_LOG=path`` every verdict is appended to ``path`` as a
 JSON line; ``python -m tests.bad_input_report path`` sums them up.
@@ -39,7 +39,7 @@ from tests._bad_input_cases import Call
 from tests._bad_input_runner import Runner, _public
 from tests._bad_input_specs import NOT_CALLED, SPECS
 
-EXAMPLES = max(80, settings().max_examples)
+EXAMPLES = max(40, settings().max_examples)
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +96,7 @@ def test_bad_inputs_answer_or_refuse(name: str, runner: Runner) -> None:
         assert "problem" not in verdict, f"{name}{call}: {verdict['problem']}"
 
     check()
+
+
+def test_the_ci_profile_draws_over_2000_bad_calls() -> None:
+    assert EXAMPLES * len(SPECS) > 2000

@@ -2,7 +2,9 @@
 
 Commands run in this process through :func:`jaxresample.cli.main` (what the console script
 calls), with stdout and stderr captured; those that depend on the process itself (signals,
-being killed) run ``python -m jaxresample.cli`` in a subprocess, as a user would. nibabel's own test data (NIfTI-1/2, MGZ, MINC 1, Analyze, AFNI) and files the tests write.
+being killed) run ``python -m jaxresample.cli`` in a subprocess, as a user would.
+
+nibabel's own test data (NIfTI-1/2, MGZ, MINC 1, Analyze, AFNI) and files the tests write.
 Every failure must be one line ``jaxresample <command>: <what>, <why>`` with a non-zero exit
 status; nothing is checked after the work that could be checked before it.
 """
