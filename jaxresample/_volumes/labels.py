@@ -49,15 +49,19 @@ def resample_labels(
     * ``'nearest'``: each output voxel takes the label of the nearest input voxel. Exact
       and cheap, but thin structures can vanish or become jagged.
     * ``'linear'`` (default): each label's indicator (one-hot channel) is interpolated
-      linearly, and the label with the highest value wins (SimpleITK's ``LabelLinear``,
-      nnU-Net's segmentation resampling). Smooth boundaries; non-contiguous labels such as
+      linearly, and the label with the highest value wins (SimpleITK's ``LabelLinear``;
+      nnU-Net instead paints, in ascending label order, each label whose interpolated
+      indicator reaches 0.5, which differs at ties and leaves 0 where none reaches it).
+      Smooth boundaries; non-contiguous labels such as
       ``{0, 2, 5}`` are fine. Ties go to the smaller label value; when no listed label
       has any weight, the first listed label is taken. Only the 2^n corner labels of an
       output voxel can win, so the result is computed in one pass from them: time and
       memory do not grow with the number of labels (no one-hot channels are built).
     * ``'gaussian'``: like ``'linear'``, but each indicator is first smoothed by a Gaussian
-      of σ = half an output voxel (SimpleITK's ``LabelGaussian``): smoother boundaries when
-      upsampling a lot.
+      of σ = half an output voxel (an idea of SimpleITK's ``LabelGaussian``, whose σ
+      differs): when downsampling, the anti-aliasing of label maps, which removes
+      structures much thinner than an output voxel instead of leaving them jagged; when
+      upsampling, σ is a fraction of an input voxel and the result is ``'linear'``'s.
 
     Args:
       labels: integer array of spatial shape (2-D or 3-D) in nibabel order.
