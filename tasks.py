@@ -7,7 +7,7 @@ Needs nothing but Python >= 3.11 and access to the package index::
     python3 tasks.py test        # the whole test suite (float32), doctests included
     python3 tasks.py test-x64    # the suite again with JAX_ENABLE_X64=1
     python3 tasks.py lint        # ruff check, ruff format --check, mypy
-    python3 tasks.py docs        # Sphinx build with -W
+    python3 tasks.py docs        # Sphinx build with -W, then every link and figure checked
     python3 tasks.py wheel       # build the wheel, install it in a clean venv, import it
     python3 tasks.py bench       # the benchmarks against their peers
     python3 tasks.py scipy-tests # scipy.ndimage's own tests against the twins (x64)
@@ -129,6 +129,8 @@ def job_docs(args: list[str]) -> None:
     ensure_env("docs")
     out = ROOT / "docs" / "_build" / "html"
     _run([PY, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "docs", out, *args])
+    # Every internal link, anchor and figure of the built site must resolve.
+    _run([PY, ROOT / "docs" / "_ext" / "check_site.py", out])
 
 
 def job_wheel(args: list[str]) -> None:

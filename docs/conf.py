@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from sphinx.application import Sphinx  # noqa: E402
 
 import jaxresample  # noqa: E402
 from jaxresample import _modes  # noqa: E402
@@ -27,13 +30,29 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "generated/*.md", "auto_examples/*.ipynb", "**.py.md5"]
-autosummary_generate = True
 autodoc_typehints = "description"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 myst_enable_extensions = ["colon_fence"]
-html_theme = "alabaster"
-html_static_path: list[str] = []
+# The theme scipy and scikit-image use, so their readers find their way at once.
+html_theme = "pydata_sphinx_theme"
+html_title = f"jaxresample {release}"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "navbar_align": "left",
+    "header_links_before_dropdown": 4,
+    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+    "footer_start": ["copyright"],
+    "footer_end": ["theme-version"],
+}
+# Top-level pages have no sub-pages to list: no empty "Section Navigation" column. The
+# API reference's function pages and the gallery keep theirs.
+html_sidebars = {"*": []}
+# One page per function (autosummary's toctree) with its members documented there.
+autosummary_generate = True
 suppress_warnings = ["config.cache"]
 
 sphinx_gallery_conf = {
@@ -77,3 +96,20 @@ def _scipy_page_tables() -> str:
 
 
 (Path(__file__).parent / "generated" / "scipy_table.md").write_text(_scipy_page_tables())
+
+
+# The compatibility matrix (docs/compatibility.md) is measured, which takes a while: its own
+# process computes it while the gallery runs, and the pages wait for it before being read.
+_COMPAT = subprocess.Popen(
+    [sys.executable, str(Path(__file__).parent / "_ext" / "compat_matrix.py"),
+     str(Path(__file__).parent / "generated")]
+)  # fmt: skip
+
+
+def _wait_for_compat(*_: object) -> None:
+    if _COMPAT.wait() != 0:
+        raise RuntimeError("docs/_ext/compat_matrix.py failed; see its traceback above")
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _wait_for_compat)
