@@ -158,7 +158,7 @@ def resample_to_spacing(
       The output grid is :func:`jaxresample.plan_resample`'s: with the default
       ``anchor='edges'`` the outer voxel edges of input and output coincide, so the extent
       (size × spacing) and the world position of the field-of-view centre are kept; the
-      output size is ``round(n * s_in / spacing)`` (half up, never 0) and the spacing
+      output size is ``round(n * (s_in / spacing))`` (half up, never 0) and the spacing
       actually reached, ``s_in * n / m``, is written in the returned affine. Spatial axes
       come first in nibabel order; extra trailing axes (time, channels) are carried along.
 
