@@ -193,19 +193,20 @@ def test_gh15_huge_or_negative_headers_are_one_line_errors(tmp_path: Path) -> No
 # ------------------------------------------------------------------ item 4: partial files
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _run_and_signal(argv: list[Any], directory: Path, sig: int | None) -> tuple[Any, list[str]]:
     """Start the command, wait until its temporary file has data, send ``sig``."""
+    # A shell without job control starts background jobs with SIGINT ignored, and the
+    # command (rightly) keeps an ignored SIGINT ignored: give it the handler a user's
+    # terminal gives, whatever started this test run (not with preexec_fn: a fork of a
+    # process running JAX threads).
+    start = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv = ['jaxresample', *sys.argv[1:]]; "
+        "runpy.run_module('jaxresample.cli', run_name='__main__', alter_sys=True)"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jaxresample.cli", *map(str, argv)],
+        [sys.executable, "-c", start, *map(str, argv)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        # A shell without job control starts background jobs with SIGINT ignored, and the
-        # command (rightly) keeps an ignored SIGINT ignored: give it the default a user's
-        # terminal gives, whatever started this test run.
-        preexec_fn=_default_sigint,
     )  # fmt: skip
     seen: list[str] = []
     deadline = time.monotonic() + TIMEOUT
