@@ -229,13 +229,7 @@ def test_gh15_killed_mid_write_never_damages_the_output(tmp_path: Path) -> None:
     out.write_bytes(b"an earlier result")
     argv = ["resample", src, out, "--spacing", "1", "--force", "--order", "1"]
     for sig, code in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
-        for _ in range(3):
-            (rc, _, err), seen = _run_and_signal(argv, tmp_path, sig)
-            if rc != 0:
-                break
-            # The last bytes were already written when the signal came (the temporary only
-            # shows data once compression flushes): the run finished; it proves nothing.
-            out.write_bytes(b"an earlier result")
+        (rc, _, err), seen = _run_and_signal(argv, tmp_path, sig)
         assert seen and seen[0].startswith("out.jaxresample-partial-"), (rc, err)
         assert rc == code, err
         assert err.strip().splitlines() == [
